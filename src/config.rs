@@ -1,0 +1,839 @@
+//! Connector config: untyped JSON in, a typed [`Config`] with every default filled in out.
+//!
+//! The rules are the TypeScript connector's zod guard, a little stricter (credentials and codes
+//! must be non-empty), plus the new optional fields. Every problem is reported at once, each with
+//! a path and a message, like zod's `issues`.
+
+use std::fmt;
+
+use serde::Serialize;
+use serde_json::{json, Map, Value};
+
+use crate::endpoint::Endpoint;
+use crate::error::{ErrorCode, Failure};
+
+/// Usage types Logto needs for its full sign-up, sign-in and password-reset flows.
+pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
+/// The usage type used when no template matches the requested one.
+pub const GENERIC_USAGE_TYPE: &str = "Generic";
+pub const DEFAULT_REGION_ID: &str = "cn-hangzhou";
+pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
+/// Bounds for `timeout`: long enough for a slow network, short enough that a sign-in never hangs.
+pub const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 100..=60_000;
+
+/// The access key secret. Its `Debug` and `Display` never show the value.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: String) -> Self {
+        Self(value)
+    }
+
+    /// The raw value, for signing only.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Replaces the secret in `text` with `***`. Secrets shorter than 6 characters are not
+    /// searched for: replacing every `a` in a message would destroy it without protecting anything.
+    pub fn redact_in(&self, text: &mut String) {
+        if self.0.len() >= 6 && text.contains(self.0.as_str()) {
+            *text = text.replace(self.0.as_str(), "***");
+        }
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Aliyun's template type. Only used to round-trip the config; Aliyun does not need it to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SmsTemplateType {
+    Notification = 0,
+    Promotion = 1,
+    VerificationCode = 2,
+    InternationalMessage = 6,
+    PureNumber = 7,
+}
+
+impl SmsTemplateType {
+    fn from_number(n: u64) -> Option<Self> {
+        Some(match n {
+            0 => Self::Notification,
+            1 => Self::Promotion,
+            2 => Self::VerificationCode,
+            6 => Self::InternationalMessage,
+            7 => Self::PureNumber,
+            _ => return None,
+        })
+    }
+}
+
+/// One template code for every number, or one per region.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TemplateCode {
+    Single(String),
+    Regional { china: String, overseas: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Template {
+    pub usage_type: String,
+    pub code: TemplateCode,
+    pub sms_type: SmsTemplateType,
+}
+
+/// The configured templates. Only validation builds one, and it requires the required usage
+/// types, so the `Generic` fallback always exists and picking a template cannot fail.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Templates {
+    all: Vec<Template>,
+    /// The first `Generic` template.
+    generic: Template,
+}
+
+impl Templates {
+    /// The first template for `usage_type`, else the first `Generic` one (as Logto's
+    /// `getConfigTemplateByType` does).
+    pub fn pick(&self, usage_type: &str) -> &Template {
+        self.all
+            .iter()
+            .find(|t| t.usage_type == usage_type)
+            .unwrap_or(&self.generic)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Template> {
+        self.all.iter()
+    }
+}
+
+/// A validated connector config.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub access_key_id: String,
+    pub access_key_secret: Secret,
+    pub sign_name: String,
+    pub templates: Templates,
+    pub strict_phone_region_number_check: bool,
+    pub endpoint: Endpoint,
+    pub region_id: String,
+    pub timeout_ms: u32,
+}
+
+/// One step of an issue's path: an object key or an array index.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum PathSegment {
+    Key(String),
+    Index(usize),
+}
+
+impl From<&str> for PathSegment {
+    fn from(key: &str) -> Self {
+        Self::Key(key.to_string())
+    }
+}
+
+impl From<usize> for PathSegment {
+    fn from(index: usize) -> Self {
+        Self::Index(index)
+    }
+}
+
+/// The kind of problem, named after zod's issue codes so Logto's console reads them alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IssueCode {
+    InvalidType,
+    TooSmall,
+    TooBig,
+    InvalidEnumValue,
+    InvalidString,
+    Custom,
+}
+
+/// One config problem.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Issue {
+    pub code: IssueCode,
+    pub path: Vec<PathSegment>,
+    pub message: String,
+}
+
+impl fmt::Display for Issue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut path = String::new();
+        for segment in &self.path {
+            match segment {
+                PathSegment::Key(key) if path.is_empty() => path.push_str(key),
+                PathSegment::Key(key) => {
+                    path.push('.');
+                    path.push_str(key);
+                }
+                PathSegment::Index(index) => path.push_str(&format!("[{index}]")),
+            }
+        }
+        if path.is_empty() {
+            f.write_str(&self.message)
+        } else {
+            write!(f, "{path}: {}", self.message)
+        }
+    }
+}
+
+/// One line summarising all issues, for `errorDescription`.
+pub fn summarize(issues: &[Issue]) -> String {
+    let parts: Vec<String> = issues.iter().map(Issue::to_string).collect();
+    format!("Invalid Aliyun SMS connector config: {}", parts.join("; "))
+}
+
+/// Turns validation issues into the `invalid_config` failure Logto expects.
+pub fn invalid_config(issues: Vec<Issue>) -> Failure {
+    let mut failure = Failure::new(ErrorCode::InvalidConfig, summarize(&issues));
+    failure.data.issues = Some(issues);
+    failure
+}
+
+/// Collects issues while walking the JSON.
+#[derive(Default)]
+struct Checker {
+    issues: Vec<Issue>,
+}
+
+impl Checker {
+    fn report(&mut self, code: IssueCode, path: &[PathSegment], message: impl Into<String>) {
+        self.issues.push(Issue {
+            code,
+            path: path.to_vec(),
+            message: message.into(),
+        });
+    }
+
+    /// A required non-empty string at `object[key]`.
+    fn required_string(&mut self, object: &Map<String, Value>, key: &str) -> Option<String> {
+        self.non_empty_string(object.get(key), &[key.into()])
+    }
+
+    fn non_empty_string(&mut self, value: Option<&Value>, path: &[PathSegment]) -> Option<String> {
+        match value {
+            None | Some(Value::Null) => {
+                self.report(IssueCode::InvalidType, path, "Required");
+                None
+            }
+            Some(Value::String(s)) if s.trim().is_empty() => {
+                self.report(IssueCode::TooSmall, path, "Must not be empty");
+                None
+            }
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.report(
+                    IssueCode::InvalidType,
+                    path,
+                    format!("Expected string, received {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    /// An optional string; `null` and `""` mean "use the default", as an emptied form field does.
+    fn optional_string(&mut self, object: &Map<String, Value>, key: &str) -> Option<String> {
+        match object.get(key) {
+            None | Some(Value::Null) => None,
+            Some(Value::String(s)) if s.trim().is_empty() => None,
+            Some(Value::String(s)) => Some(s.trim().to_string()),
+            Some(other) => {
+                self.report(
+                    IssueCode::InvalidType,
+                    &[key.into()],
+                    format!("Expected string, received {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn template(&mut self, value: &Value, index: usize) -> Option<Template> {
+        let path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
+        let Value::Object(object) = value else {
+            self.report(
+                IssueCode::InvalidType,
+                &["templates".into(), index.into()],
+                format!("Expected object, received {}", type_name(value)),
+            );
+            return None;
+        };
+        let usage_type = self.non_empty_string(object.get("usageType"), &path("usageType"));
+        let code = match object.get("templateCode") {
+            Some(Value::Object(regional)) => {
+                let china = self.non_empty_string(
+                    regional.get("china"),
+                    &[&path("templateCode")[..], &["china".into()]].concat(),
+                );
+                let overseas = self.non_empty_string(
+                    regional.get("overseas"),
+                    &[&path("templateCode")[..], &["overseas".into()]].concat(),
+                );
+                china
+                    .zip(overseas)
+                    .map(|(china, overseas)| TemplateCode::Regional { china, overseas })
+            }
+            Some(Value::String(_)) | None | Some(Value::Null) => self
+                .non_empty_string(object.get("templateCode"), &path("templateCode"))
+                .map(TemplateCode::Single),
+            Some(other) => {
+                self.report(
+                    IssueCode::InvalidType,
+                    &path("templateCode"),
+                    format!(
+                        "Expected string or {{ china, overseas }}, received {}",
+                        type_name(other)
+                    ),
+                );
+                None
+            }
+        };
+        let sms_type = match object.get("type") {
+            None | Some(Value::Null) => Some(SmsTemplateType::VerificationCode),
+            Some(value) => {
+                let parsed = value.as_u64().and_then(SmsTemplateType::from_number);
+                if parsed.is_none() {
+                    self.report(
+                        IssueCode::InvalidEnumValue,
+                        &path("type"),
+                        format!("Expected 0 | 1 | 2 | 6 | 7, received {value}"),
+                    );
+                }
+                parsed
+            }
+        };
+        Some(Template {
+            usage_type: usage_type?,
+            code: code?,
+            sms_type: sms_type?,
+        })
+    }
+
+    fn templates(&mut self, value: Option<&Value>) -> Option<Templates> {
+        let items = match value {
+            Some(Value::Array(items)) => items,
+            None | Some(Value::Null) => {
+                self.report(IssueCode::InvalidType, &["templates".into()], "Required");
+                return None;
+            }
+            Some(other) => {
+                self.report(
+                    IssueCode::InvalidType,
+                    &["templates".into()],
+                    format!("Expected array, received {}", type_name(other)),
+                );
+                return None;
+            }
+        };
+        let parsed: Vec<Option<Template>> = items
+            .iter()
+            .enumerate()
+            .map(|(index, item)| self.template(item, index))
+            .collect();
+        // Count usage types from every entry that has one, even if another field of it is wrong,
+        // so the operator is not told a template is missing when it is only mistyped.
+        let present: Vec<&str> = items
+            .iter()
+            .filter_map(|item| item.get("usageType")?.as_str())
+            .collect();
+        let missing: Vec<&str> = REQUIRED_USAGE_TYPES
+            .iter()
+            .copied()
+            .filter(|required| !present.contains(required))
+            .collect();
+        if !missing.is_empty() {
+            self.report(
+                IssueCode::Custom,
+                &["templates".into()],
+                format!(
+                    "UsageType ({}) should be provided in templates.",
+                    missing.join(", ")
+                ),
+            );
+        }
+        let all: Vec<Template> = parsed.into_iter().collect::<Option<_>>()?;
+        let generic = all
+            .iter()
+            .find(|t| t.usage_type == GENERIC_USAGE_TYPE)?
+            .clone();
+        Some(Templates { all, generic })
+    }
+
+    fn strict_check(&mut self, object: &Map<String, Value>) -> Option<bool> {
+        match object.get("strictPhoneRegionNumberCheck") {
+            None | Some(Value::Null) => Some(false),
+            Some(Value::Bool(b)) => Some(*b),
+            Some(other) => {
+                self.report(
+                    IssueCode::InvalidType,
+                    &["strictPhoneRegionNumberCheck".into()],
+                    format!("Expected boolean, received {}", type_name(other)),
+                );
+                None
+            }
+        }
+    }
+
+    fn endpoint(&mut self, object: &Map<String, Value>) -> Option<Endpoint> {
+        match self.optional_string(object, "endpoint") {
+            None => Some(Endpoint::default()),
+            Some(text) => match Endpoint::parse(&text) {
+                Ok(endpoint) => Some(endpoint),
+                Err(message) => {
+                    self.report(IssueCode::InvalidString, &["endpoint".into()], message);
+                    None
+                }
+            },
+        }
+    }
+
+    fn region_id(&mut self, object: &Map<String, Value>) -> Option<String> {
+        match self.optional_string(object, "regionId") {
+            None => Some(DEFAULT_REGION_ID.into()),
+            Some(region)
+                if region.len() <= 64
+                    && region
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') =>
+            {
+                Some(region)
+            }
+            Some(_) => {
+                self.report(
+                    IssueCode::InvalidString,
+                    &["regionId".into()],
+                    "Expected a region id such as cn-hangzhou or ap-southeast-1",
+                );
+                None
+            }
+        }
+    }
+
+    fn timeout(&mut self, object: &Map<String, Value>) -> Option<u32> {
+        let path = ["timeout".into()];
+        let value = match object.get("timeout") {
+            None | Some(Value::Null) => return Some(DEFAULT_TIMEOUT_MS),
+            Some(value) => value,
+        };
+        let Some(number) = value.as_f64() else {
+            self.report(
+                IssueCode::InvalidType,
+                &path,
+                format!("Expected number, received {}", type_name(value)),
+            );
+            return None;
+        };
+        let (min, max) = (*TIMEOUT_RANGE_MS.start(), *TIMEOUT_RANGE_MS.end());
+        if number.fract() != 0.0 {
+            self.report(
+                IssueCode::InvalidType,
+                &path,
+                "Expected an integer number of milliseconds",
+            );
+            None
+        } else if number < f64::from(min) {
+            self.report(
+                IssueCode::TooSmall,
+                &path,
+                format!("Must be at least {min} ms"),
+            );
+            None
+        } else if number > f64::from(max) {
+            self.report(
+                IssueCode::TooBig,
+                &path,
+                format!("Must be at most {max} ms"),
+            );
+            None
+        } else {
+            // In range and integral, so the conversion is exact.
+            Some(number as u32)
+        }
+    }
+}
+
+/// Validates an untyped config. Unknown keys are ignored, as zod's object guard strips them.
+pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
+    let mut checker = Checker::default();
+    let Value::Object(object) = value else {
+        checker.report(
+            IssueCode::InvalidType,
+            &[],
+            format!("Expected object, received {}", type_name(value)),
+        );
+        return Err(checker.issues);
+    };
+    let access_key_id = checker.required_string(object, "accessKeyId");
+    let access_key_secret = checker.required_string(object, "accessKeySecret");
+    let sign_name = checker.required_string(object, "signName");
+    let templates = checker.templates(object.get("templates"));
+    let strict = checker.strict_check(object);
+    let endpoint = checker.endpoint(object);
+    let region_id = checker.region_id(object);
+    let timeout_ms = checker.timeout(object);
+
+    match (
+        access_key_id,
+        access_key_secret,
+        sign_name,
+        templates,
+        strict,
+        endpoint,
+        region_id,
+        timeout_ms,
+    ) {
+        (
+            Some(access_key_id),
+            Some(secret),
+            Some(sign_name),
+            Some(templates),
+            Some(strict_phone_region_number_check),
+            Some(endpoint),
+            Some(region_id),
+            Some(timeout_ms),
+        ) if checker.issues.is_empty() => Ok(Config {
+            access_key_id,
+            access_key_secret: Secret::new(secret),
+            sign_name,
+            templates,
+            strict_phone_region_number_check,
+            endpoint,
+            region_id,
+            timeout_ms,
+        }),
+        _ => Err(checker.issues),
+    }
+}
+
+impl Config {
+    /// The parsed config as JSON, every default filled in: what `configGuard.safeParse` returns
+    /// as `data`. It includes the secret, as the input did: Logto stores this object.
+    pub fn to_json(&self) -> Value {
+        let templates: Vec<Value> = self
+            .templates
+            .iter()
+            .map(|t| {
+                let code = match &t.code {
+                    TemplateCode::Single(code) => json!(code),
+                    TemplateCode::Regional { china, overseas } => {
+                        json!({ "china": china, "overseas": overseas })
+                    }
+                };
+                json!({ "usageType": t.usage_type, "templateCode": code, "type": t.sms_type as u8 })
+            })
+            .collect();
+        json!({
+            "accessKeyId": self.access_key_id,
+            "accessKeySecret": self.access_key_secret.expose(),
+            "signName": self.sign_name,
+            "templates": templates,
+            "strictPhoneRegionNumberCheck": self.strict_phone_region_number_check,
+            "endpoint": self.endpoint.to_string(),
+            "regionId": self.region_id,
+            "timeout": self.timeout_ms,
+        })
+    }
+}
+
+/// zod-style type names for messages.
+pub(crate) fn type_name(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "boolean",
+        Value::Number(_) => "number",
+        Value::String(_) => "string",
+        Value::Array(_) => "array",
+        Value::Object(_) => "object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn good() -> Value {
+        json!({
+            "accessKeyId": "LTAI-id",
+            "accessKeySecret": "very-secret-value",
+            "signName": "Logto",
+            "templates": [
+                { "usageType": "SignIn", "templateCode": "SMS_1" },
+                { "usageType": "Register", "templateCode": { "china": "SMS_CN", "overseas": "SMS_INT" }, "type": 6 },
+                { "usageType": "ForgotPassword", "templateCode": "SMS_3", "type": 2 },
+                { "usageType": "Generic", "templateCode": "SMS_G" }
+            ]
+        })
+    }
+
+    fn issues(value: Value) -> Vec<Issue> {
+        validate(&value).expect_err("config should be rejected")
+    }
+
+    fn paths(issues: &[Issue]) -> Vec<String> {
+        issues
+            .iter()
+            .map(|i| serde_json::to_string(&i.path).unwrap())
+            .collect()
+    }
+
+    #[test]
+    fn good_config_gets_every_default() {
+        let config = validate(&good()).unwrap();
+        assert_eq!(config.region_id, "cn-hangzhou");
+        assert_eq!(config.timeout_ms, 10_000);
+        assert_eq!(config.endpoint, Endpoint::default());
+        assert!(!config.strict_phone_region_number_check);
+        let json = config.to_json();
+        assert_eq!(json["endpoint"], "https://dysmsapi.aliyuncs.com/");
+        assert_eq!(json["templates"][0]["type"], 2);
+        assert_eq!(json["templates"][1]["type"], 6);
+        assert_eq!(json["templates"][1]["templateCode"]["overseas"], "SMS_INT");
+        assert_eq!(json["strictPhoneRegionNumberCheck"], false);
+        assert_eq!(json["timeout"], 10_000);
+        // Round trip: the parsed config is itself valid and unchanged.
+        assert_eq!(validate(&json).unwrap(), config);
+    }
+
+    #[test]
+    fn optional_fields_are_read() {
+        let mut value = good();
+        value["strictPhoneRegionNumberCheck"] = json!(true);
+        value["endpoint"] = json!("https://dysmsapi.ap-southeast-1.aliyuncs.com");
+        value["regionId"] = json!("ap-southeast-1");
+        value["timeout"] = json!(2500);
+        value["unknownKey"] = json!("ignored");
+        let config = validate(&value).unwrap();
+        assert!(config.strict_phone_region_number_check);
+        assert_eq!(
+            config.endpoint.to_string(),
+            "https://dysmsapi.ap-southeast-1.aliyuncs.com/"
+        );
+        assert_eq!(config.region_id, "ap-southeast-1");
+        assert_eq!(config.timeout_ms, 2500);
+        assert!(config.to_json().get("unknownKey").is_none());
+    }
+
+    #[test]
+    fn emptied_optional_fields_fall_back_to_defaults() {
+        let mut value = good();
+        value["endpoint"] = json!("");
+        value["regionId"] = json!(null);
+        value["timeout"] = json!(null);
+        value["strictPhoneRegionNumberCheck"] = json!(null);
+        let config = validate(&value).unwrap();
+        assert_eq!(config.endpoint, Endpoint::default());
+        assert_eq!(config.region_id, DEFAULT_REGION_ID);
+        assert_eq!(config.timeout_ms, DEFAULT_TIMEOUT_MS);
+    }
+
+    #[test]
+    fn non_object_config_is_one_issue() {
+        for value in [json!(null), json!("x"), json!([1]), json!(3)] {
+            let found = issues(value);
+            assert_eq!(found.len(), 1);
+            assert_eq!(found[0].path, vec![]);
+            assert_eq!(found[0].code, IssueCode::InvalidType);
+        }
+    }
+
+    #[test]
+    fn required_strings_must_be_present_strings_and_non_empty() {
+        for key in ["accessKeyId", "accessKeySecret", "signName"] {
+            for (bad, code) in [
+                (None, IssueCode::InvalidType),
+                (Some(json!(null)), IssueCode::InvalidType),
+                (Some(json!(42)), IssueCode::InvalidType),
+                (Some(json!("")), IssueCode::TooSmall),
+                (Some(json!("   ")), IssueCode::TooSmall),
+            ] {
+                let mut value = good();
+                match bad {
+                    None => {
+                        value.as_object_mut().unwrap().remove(key);
+                    }
+                    Some(bad) => value[key] = bad,
+                }
+                let found = issues(value);
+                assert_eq!(found.len(), 1, "{key}: {found:?}");
+                assert_eq!(found[0].path, vec![PathSegment::from(key)]);
+                assert_eq!(found[0].code, code);
+            }
+        }
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_path() {
+        let value = json!({
+            "accessKeyId": 1,
+            "signName": "",
+            "templates": [
+                { "usageType": "SignIn", "templateCode": 5 },
+                { "usageType": "Register", "templateCode": { "china": "A" } },
+                { "usageType": "Generic", "templateCode": "G", "type": 3 },
+                "not an object"
+            ],
+            "strictPhoneRegionNumberCheck": "yes",
+            "endpoint": "http://dysmsapi.aliyuncs.com/",
+            "regionId": "CN HANGZHOU",
+            "timeout": 0
+        });
+        let found = issues(value);
+        assert_eq!(
+            paths(&found),
+            vec![
+                r#"["accessKeyId"]"#,
+                r#"["accessKeySecret"]"#,
+                r#"["signName"]"#,
+                r#"["templates",0,"templateCode"]"#,
+                r#"["templates",1,"templateCode","overseas"]"#,
+                r#"["templates",2,"type"]"#,
+                r#"["templates",3]"#,
+                r#"["templates"]"#,
+                r#"["strictPhoneRegionNumberCheck"]"#,
+                r#"["endpoint"]"#,
+                r#"["regionId"]"#,
+                r#"["timeout"]"#,
+            ]
+        );
+        let missing = found.iter().find(|i| i.code == IssueCode::Custom).unwrap();
+        assert_eq!(
+            missing.message,
+            "UsageType (ForgotPassword) should be provided in templates."
+        );
+        let summary = summarize(&found);
+        assert!(
+            summary.contains("templates[1].templateCode.overseas: Required"),
+            "{summary}"
+        );
+    }
+
+    #[test]
+    fn missing_usage_types_are_named() {
+        let mut value = good();
+        value["templates"] = json!([{ "usageType": "SignIn", "templateCode": "A" }]);
+        let found = issues(value);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "UsageType (Register, ForgotPassword, Generic) should be provided in templates."
+        );
+        let mut value = good();
+        value["templates"] = json!([]);
+        assert_eq!(issues(value).len(), 1);
+        let mut value = good();
+        value["templates"] = json!({ "SignIn": "A" });
+        assert_eq!(issues(value)[0].message, "Expected array, received object");
+    }
+
+    #[test]
+    fn template_type_accepts_only_aliyun_values() {
+        for ok in [0, 1, 2, 6, 7] {
+            let mut value = good();
+            value["templates"][0]["type"] = json!(ok);
+            assert!(validate(&value).is_ok(), "{ok}");
+        }
+        for bad in [json!(3), json!(-1), json!(2.5), json!("2"), json!(true)] {
+            let mut value = good();
+            value["templates"][0]["type"] = bad.clone();
+            let found = issues(value);
+            assert_eq!(found[0].code, IssueCode::InvalidEnumValue, "{bad}");
+        }
+    }
+
+    #[test]
+    fn template_code_needs_both_regions_non_empty() {
+        let mut value = good();
+        value["templates"][1]["templateCode"] = json!({ "china": "", "overseas": 3 });
+        let found = issues(value);
+        assert_eq!(
+            paths(&found),
+            vec![
+                r#"["templates",1,"templateCode","china"]"#,
+                r#"["templates",1,"templateCode","overseas"]"#
+            ]
+        );
+        let mut value = good();
+        value["templates"][0]["templateCode"] = json!("");
+        assert_eq!(issues(value)[0].code, IssueCode::TooSmall);
+    }
+
+    #[test]
+    fn timeout_bounds() {
+        for (timeout, ok) in [
+            (json!(100), true),
+            (json!(60_000), true),
+            (json!(99), false),
+            (json!(60_001), false),
+            (json!(1.5), false),
+            (json!("1000"), false),
+            (json!(-5), false),
+        ] {
+            let mut value = good();
+            value["timeout"] = timeout.clone();
+            assert_eq!(validate(&value).is_ok(), ok, "{timeout}");
+        }
+    }
+
+    #[test]
+    fn mistyped_template_still_counts_for_required_usage_types() {
+        let mut value = good();
+        value["templates"][0]["templateCode"] = json!(null);
+        let found = issues(value);
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+
+    #[test]
+    fn templates_pick_first_match_else_generic() {
+        let mut value = good();
+        value["templates"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "usageType": "SignIn", "templateCode": "SECOND" }));
+        let config = validate(&value).unwrap();
+        assert_eq!(
+            config.templates.pick("SignIn").code,
+            TemplateCode::Single("SMS_1".into())
+        );
+        assert_eq!(
+            config.templates.pick("MfaVerification").usage_type,
+            "Generic"
+        );
+        assert_eq!(config.templates.pick("").usage_type, "Generic");
+    }
+
+    #[test]
+    fn secret_is_redacted_in_debug_and_display() {
+        let config = validate(&good()).unwrap();
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("very-secret-value"), "{debug}");
+        assert!(debug.contains("Secret(***)"));
+        assert_eq!(config.access_key_secret.to_string(), "***");
+    }
+
+    #[test]
+    fn invalid_config_failure_carries_issues_and_summary() {
+        let failure = invalid_config(issues(json!({})));
+        let json = serde_json::to_value(&failure).unwrap();
+        assert_eq!(json["code"], "invalid_config");
+        assert_eq!(json["data"]["issues"].as_array().unwrap().len(), 4);
+        assert!(json["data"]["errorDescription"]
+            .as_str()
+            .unwrap()
+            .starts_with("Invalid Aliyun SMS connector config: accessKeyId: Required"));
+    }
+}

@@ -1,0 +1,183 @@
+//! Logto's `SendMessageData` (`{ to, type, payload }`) turned into a signed `SendSms` request.
+
+use serde_json::{Map, Value};
+
+use crate::config::{type_name, Config, GENERIC_USAGE_TYPE};
+use crate::error::{ErrorCode, Failure};
+use crate::phone::PhoneNumber;
+use crate::request::{self, Nonce, SendSms, SignedRequest, Timestamp};
+use crate::template::{template_code, template_param};
+
+/// Validates the message and builds the request for it.
+pub fn prepare(
+    data: &Value,
+    config: &Config,
+    nonce: &Nonce,
+    timestamp: &Timestamp,
+) -> Result<SignedRequest, Failure> {
+    let bad = |why: String| Failure::new(ErrorCode::InvalidRequestParameters, why);
+    let Value::Object(data) = data else {
+        return Err(bad(format!(
+            "Message data must be an object, received {}",
+            type_name(data)
+        )));
+    };
+    let to = match data.get("to") {
+        Some(Value::String(to)) => to,
+        None | Some(Value::Null) => {
+            return Err(bad("Message data has no `to` phone number".into()))
+        }
+        Some(other) => {
+            return Err(bad(format!(
+                "`to` must be a string, received {}",
+                type_name(other)
+            )))
+        }
+    };
+    let usage_type = match data.get("type") {
+        Some(Value::String(usage_type)) => usage_type.as_str(),
+        None | Some(Value::Null) => GENERIC_USAGE_TYPE,
+        Some(other) => {
+            return Err(bad(format!(
+                "`type` must be a string, received {}",
+                type_name(other)
+            )))
+        }
+    };
+    let empty = Map::new();
+    let payload = match data.get("payload") {
+        Some(Value::Object(payload)) => payload,
+        None | Some(Value::Null) => &empty,
+        Some(other) => {
+            return Err(bad(format!(
+                "`payload` must be an object, received {}",
+                type_name(other)
+            )))
+        }
+    };
+    let phone = PhoneNumber::parse(to).map_err(|e| bad(format!("Invalid `to`: {e}")))?;
+    let template = config.templates.pick(usage_type);
+    let code = template_code(template, &phone, config.strict_phone_region_number_check);
+    let param = template_param(payload);
+    Ok(request::build(
+        config,
+        &SendSms {
+            phone_numbers: phone.for_aliyun(),
+            template_code: code,
+            template_param: &param,
+        },
+        nonce,
+        timestamp,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::validate;
+    use crate::signature::percent_encode;
+    use serde_json::json;
+
+    fn config(strict: bool) -> Config {
+        validate(&json!({
+            "accessKeyId": "id",
+            "accessKeySecret": "secret-secret",
+            "signName": "Logto",
+            "strictPhoneRegionNumberCheck": strict,
+            "templates": [
+                { "usageType": "SignIn", "templateCode": "SMS_SIGNIN" },
+                { "usageType": "Register", "templateCode": { "china": "SMS_REG_CN", "overseas": "SMS_REG_INT" } },
+                { "usageType": "ForgotPassword", "templateCode": "SMS_FORGOT" },
+                { "usageType": "Generic", "templateCode": "SMS_GENERIC" }
+            ]
+        }))
+        .unwrap()
+    }
+
+    fn send(data: Value, strict: bool) -> Result<SignedRequest, Failure> {
+        prepare(
+            &data,
+            &config(strict),
+            &Nonce::from_random_bytes([1; 16]),
+            &Timestamp::from_unix_millis(0),
+        )
+    }
+
+    fn field<'a>(request: &'a SignedRequest, key: &str) -> &'a str {
+        request
+            .body
+            .split('&')
+            .find_map(|pair| pair.strip_prefix(&format!("{key}=")))
+            .unwrap()
+    }
+
+    #[test]
+    fn picks_template_by_type_and_region() {
+        let cases = [
+            ("SignIn", "13012345678", false, "SMS_SIGNIN"),
+            ("ForgotPassword", "13012345678", false, "SMS_FORGOT"),
+            ("Register", "13012345678", false, "SMS_REG_CN"),
+            ("Register", "13012345678", true, "SMS_REG_INT"),
+            ("Register", "+86 130 1234 5678", true, "SMS_REG_CN"),
+            ("Register", "+1 862-401-7194", false, "SMS_REG_INT"),
+            ("Register", "+852 9123 4567", false, "SMS_REG_INT"),
+            ("MfaVerification", "13012345678", false, "SMS_GENERIC"),
+            ("BindNewIdentifier", "13012345678", false, "SMS_GENERIC"),
+        ];
+        for (usage, to, strict, expected) in cases {
+            let request = send(
+                json!({ "to": to, "type": usage, "payload": { "code": "1" } }),
+                strict,
+            )
+            .unwrap();
+            assert_eq!(
+                field(&request, "TemplateCode"),
+                expected,
+                "{usage} {to} {strict}"
+            );
+        }
+    }
+
+    #[test]
+    fn sends_digits_and_filtered_params() {
+        let request = send(
+            json!({
+                "to": "+86 130-1234-5678",
+                "type": "SignIn",
+                "payload": { "code": "123456", "locale": "en", "uiLocales": "en", "user": { "id": 1 } }
+            }),
+            false,
+        )
+        .unwrap();
+        assert_eq!(field(&request, "PhoneNumbers"), "8613012345678");
+        assert_eq!(
+            field(&request, "TemplateParam"),
+            percent_encode(r#"{"code":"123456"}"#)
+        );
+    }
+
+    #[test]
+    fn missing_type_and_payload_use_generic_and_empty_params() {
+        let request = send(json!({ "to": "13012345678" }), false).unwrap();
+        assert_eq!(field(&request, "TemplateCode"), "SMS_GENERIC");
+        assert_eq!(field(&request, "TemplateParam"), percent_encode("{}"));
+    }
+
+    #[test]
+    fn bad_message_data_is_invalid_request_parameters() {
+        for data in [
+            json!(null),
+            json!("13012345678"),
+            json!({}),
+            json!({ "to": 13012345678u64 }),
+            json!({ "to": "not a phone" }),
+            json!({ "to": "123" }),
+            json!({ "to": "13012345678", "type": 1 }),
+            json!({ "to": "13012345678", "payload": "123456" }),
+        ] {
+            let failure = send(data.clone(), false).unwrap_err();
+            assert_eq!(failure.code, ErrorCode::InvalidRequestParameters, "{data}");
+            assert!(!failure.data.error_description.is_empty());
+        }
+    }
+}

@@ -1,0 +1,273 @@
+//! The WebAssembly boundary: JS values in, the pure core in the middle, JS values out.
+//!
+//! The host supplies `fetch`, `setTimeout`/`clearTimeout`, the clock (`Date.now()`) and
+//! randomness (`crypto.getRandomValues`, through `getrandom`). Nothing here panics: every failure
+//! becomes a rejected promise (or thrown value) shaped `{ code, data }`, which the JS layer turns
+//! into the host's `ConnectorError`.
+//!
+//! Inputs cross as `JSON.stringify` output parsed by `serde_json`: a cyclic object, a `BigInt`
+//! or nesting deeper than `serde_json`'s recursion limit becomes a typed error, not a trap.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use serde::Serialize;
+use serde_json::Value;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+
+use crate::config::{self, Config};
+use crate::error::{ErrorCode, Failure};
+use crate::message;
+use crate::phone;
+use crate::request::{Nonce, Timestamp, CONTENT_TYPE, HTTP_METHOD};
+use crate::response;
+use crate::signature;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The host's global `fetch`, looked up at call time; `catch` turns a missing or throwing
+    /// `fetch` into an `Err`.
+    #[wasm_bindgen(catch, js_name = fetch)]
+    fn host_fetch(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout(callback: &Closure<dyn FnMut()>, millis: u32) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
+}
+
+/// Serialises to plain JS objects (not `Map`s), as `JSON.parse` would produce.
+fn to_js<T: Serialize>(value: &T) -> JsValue {
+    value
+        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
+        .unwrap_or(JsValue::NULL)
+}
+
+fn failure_to_js(failure: &Failure) -> JsValue {
+    to_js(failure)
+}
+
+/// A JS value as `serde_json::Value`, via `JSON.stringify`. `undefined` becomes `null`.
+fn from_js(value: &JsValue, what: &str, code: ErrorCode) -> Result<Value, Failure> {
+    if value.is_undefined() {
+        return Ok(Value::Null);
+    }
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            Failure::new(
+                code,
+                format!("{what} cannot be serialised to JSON (cyclic, BigInt or too deep)"),
+            )
+        })?;
+    serde_json::from_str(&text)
+        .map_err(|e| Failure::new(code, format!("{what} is not valid JSON data: {e}")))
+}
+
+fn validated(config: &JsValue) -> Result<Config, Failure> {
+    let value = from_js(config, "Config", ErrorCode::InvalidConfig)?;
+    config::validate(&value).map_err(config::invalid_config)
+}
+
+/// `configGuard.safeParse`: `{ success: true, data }` with every default filled in, or
+/// `{ success: false, error: { issues, errorDescription } }`.
+#[wasm_bindgen(js_name = validateConfig)]
+pub fn validate_config(config: JsValue) -> JsValue {
+    #[derive(Serialize)]
+    struct Outcome<'a> {
+        success: bool,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        data: Option<Value>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        error: Option<&'a crate::error::FailureData>,
+    }
+    match validated(&config) {
+        Ok(config) => to_js(&Outcome {
+            success: true,
+            data: Some(config.to_json()),
+            error: None,
+        }),
+        Err(failure) => to_js(&Outcome {
+            success: false,
+            data: None,
+            error: Some(&failure.data),
+        }),
+    }
+}
+
+/// Aliyun RPC v1 signature of `parameters` (an object of strings), as the TypeScript connector's
+/// `getSignature`. Throws `{ code: 'invalid_request_parameters', data }` for non-string values.
+#[wasm_bindgen(js_name = getSignature)]
+pub fn get_signature(
+    parameters: JsValue,
+    access_key_secret: &str,
+    method: &str,
+) -> Result<String, JsValue> {
+    let bad = |why: String| failure_to_js(&Failure::new(ErrorCode::InvalidRequestParameters, why));
+    let value = from_js(
+        &parameters,
+        "Parameters",
+        ErrorCode::InvalidRequestParameters,
+    )
+    .map_err(|f| failure_to_js(&f))?;
+    let Value::Object(object) = value else {
+        return Err(bad("Parameters must be an object of strings".into()));
+    };
+    let mut pairs = Vec::with_capacity(object.len());
+    for (key, value) in &object {
+        match value {
+            Value::String(text) => pairs.push((key.as_str(), text.as_str())),
+            _ => return Err(bad(format!("Parameter {key:?} must be a string"))),
+        }
+    }
+    Ok(signature::signature(&pairs, access_key_secret, method))
+}
+
+/// Whether `to` gets the mainland China template (see [`phone::is_china_number`]).
+#[wasm_bindgen(js_name = isChinaNumber)]
+pub fn is_china_number(to: JsValue, strict: Option<bool>) -> bool {
+    to.as_string()
+        .is_some_and(|to| phone::is_china_number(&to, strict.unwrap_or(false)))
+}
+
+/// Sends one verification message. Resolves `{ Code, Message, RequestId, BizId }`; rejects with
+/// `{ code, data: { errorDescription, … } }`.
+#[wasm_bindgen(js_name = sendMessage)]
+pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
+    let config = validated(&config).map_err(|f| failure_to_js(&f))?;
+    match send(&data, &config).await {
+        Ok(result) => Ok(to_js(&result)),
+        Err(failure) => Err(failure_to_js(&failure.redact(&config.access_key_secret))),
+    }
+}
+
+async fn send(data: &JsValue, config: &Config) -> Result<response::SendSmsResult, Failure> {
+    let data = from_js(data, "Message data", ErrorCode::InvalidRequestParameters)?;
+    let nonce = Nonce::from_random_bytes(random_bytes()?);
+    // `Date.now()` is a non-negative integer of milliseconds for any real clock.
+    let timestamp = Timestamp::from_unix_millis(js_sys::Date::now().max(0.0) as u64);
+    let request = message::prepare(&data, config, &nonce, &timestamp)?;
+    let (status, body) = post(&request.url, &request.body, config.timeout_ms).await?;
+    response::parse(status, &body)
+}
+
+fn random_bytes() -> Result<[u8; 16], Failure> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes).map_err(|e| {
+        Failure::new(
+            ErrorCode::General,
+            format!("No secure random source in this host: {e}"),
+        )
+    })?;
+    Ok(bytes)
+}
+
+/// Describes a JS error value in one line (its `message` and `cause`, as Node's fetch nests them).
+fn describe(error: &JsValue) -> String {
+    let text = |value: &JsValue| -> Option<String> {
+        let message = js_sys::Reflect::get(value, &"message".into())
+            .ok()?
+            .as_string();
+        message.or_else(|| value.as_string())
+    };
+    let mut parts = Vec::new();
+    if let Some(message) = text(error) {
+        parts.push(message);
+    }
+    if let Ok(cause) = js_sys::Reflect::get(error, &"cause".into()) {
+        if !cause.is_undefined() && !cause.is_null() {
+            let code = js_sys::Reflect::get(&cause, &"code".into())
+                .ok()
+                .and_then(|c| c.as_string());
+            if let Some(message) = code.or_else(|| text(&cause)) {
+                parts.push(message);
+            }
+        }
+    }
+    if parts.is_empty() {
+        "unknown error".into()
+    } else {
+        parts.join(": ")
+    }
+}
+
+/// A timer that aborts a request; cleared when dropped, so no callback outlives the request.
+struct AbortTimer {
+    handle: JsValue,
+    fired: Rc<Cell<bool>>,
+    _callback: Closure<dyn FnMut()>,
+}
+
+impl AbortTimer {
+    fn start(controller: web_sys::AbortController, millis: u32) -> Result<Self, JsValue> {
+        let fired = Rc::new(Cell::new(false));
+        let flag = fired.clone();
+        let callback = Closure::<dyn FnMut()>::new(move || {
+            flag.set(true);
+            controller.abort();
+        });
+        let handle = set_timeout(&callback, millis)?;
+        Ok(Self {
+            handle,
+            fired,
+            _callback: callback,
+        })
+    }
+
+    fn fired(&self) -> bool {
+        self.fired.get()
+    }
+}
+
+impl Drop for AbortTimer {
+    fn drop(&mut self) {
+        let _ = clear_timeout(&self.handle);
+    }
+}
+
+/// POSTs the form with the host's `fetch`, aborting after `timeout_ms` (headers and body both).
+async fn post(url: &str, body: &str, timeout_ms: u32) -> Result<(u16, String), Failure> {
+    let network = |why: String| Failure::new(ErrorCode::General, why);
+    let controller = web_sys::AbortController::new()
+        .map_err(|e| network(format!("AbortController unavailable: {}", describe(&e))))?;
+    let headers = js_sys::Object::new();
+    js_sys::Reflect::set(&headers, &"content-type".into(), &CONTENT_TYPE.into())
+        .map_err(|e| network(describe(&e)))?;
+    let init = web_sys::RequestInit::new();
+    init.set_method(HTTP_METHOD);
+    init.set_body(&JsValue::from_str(body));
+    init.set_headers(&headers);
+    init.set_signal(Some(&controller.signal()));
+    let timer = AbortTimer::start(controller, timeout_ms)
+        .map_err(|e| network(format!("setTimeout unavailable: {}", describe(&e))))?;
+
+    let failed = |error: JsValue, stage: &str| {
+        if timer.fired() {
+            network(format!(
+                "Aliyun did not answer within {timeout_ms} ms (request aborted)"
+            ))
+        } else {
+            network(format!(
+                "Network error calling Aliyun at {url} ({stage}): {}",
+                describe(&error)
+            ))
+        }
+    };
+    let promise = host_fetch(url, &init).map_err(|e| failed(e, "fetch threw"))?;
+    let response: web_sys::Response = JsFuture::from(promise)
+        .await
+        .map_err(|e| failed(e, "request"))?
+        .dyn_into()
+        .map_err(|e| failed(e, "fetch resolved to something other than a Response"))?;
+    let status = response.status();
+    let text = response.text().map_err(|e| failed(e, "reading body"))?;
+    let text = JsFuture::from(text)
+        .await
+        .map_err(|e| failed(e, "reading body"))?;
+    drop(timer);
+    Ok((status, text.as_string().unwrap_or_default()))
+}
