@@ -69,7 +69,14 @@ fn from_js(value: &JsValue, what: &str, code: ErrorCode) -> Result<Value, Failur
 }
 
 fn validated(config: &JsValue) -> Result<Config, Failure> {
-    let value = from_js(config, "Config", ErrorCode::InvalidConfig)?;
+    // A config JSON cannot represent is reported as an issue too, so `issues` is always there.
+    let value = from_js(config, "Config", ErrorCode::InvalidConfig).map_err(|failure| {
+        config::invalid_config(vec![config::Issue {
+            code: config::IssueCode::Custom,
+            path: Vec::new(),
+            message: failure.data.error_description,
+        }])
+    })?;
     config::validate(&value).map_err(config::invalid_config)
 }
 
@@ -258,11 +265,18 @@ async fn post(url: &str, body: &str, timeout_ms: u32) -> Result<(u16, String), F
         }
     };
     let promise = host_fetch(url, &init).map_err(|e| failed(e, "fetch threw"))?;
-    let response: web_sys::Response = JsFuture::from(promise)
+    let response = JsFuture::from(promise)
         .await
-        .map_err(|e| failed(e, "request"))?
-        .dyn_into()
-        .map_err(|e| failed(e, "fetch resolved to something other than a Response"))?;
+        .map_err(|e| failed(e, "request"))?;
+    // Duck-typed rather than `instanceof Response`: a host may install a fetch polyfill whose
+    // responses are another class. All we need is `status` and `text()`.
+    if !response.is_object() {
+        return Err(failed(
+            response,
+            "fetch resolved to something other than a Response",
+        ));
+    }
+    let response: web_sys::Response = response.unchecked_into();
     let status = response.status();
     let text = response.text().map_err(|e| failed(e, "reading body"))?;
     let text = JsFuture::from(text)
