@@ -234,6 +234,15 @@ impl Checker {
                 self.report(IssueCode::TooSmall, path, "Must not be empty");
                 None
             }
+            // A key pasted with a stray space would otherwise only fail later, at Aliyun.
+            Some(Value::String(s)) if s.trim() != s => {
+                self.report(
+                    IssueCode::InvalidString,
+                    path,
+                    "Must not start or end with whitespace",
+                );
+                None
+            }
             Some(Value::String(s)) => Some(s.clone()),
             Some(other) => {
                 self.report(
@@ -660,6 +669,8 @@ mod tests {
                 (Some(json!(42)), IssueCode::InvalidType),
                 (Some(json!("")), IssueCode::TooSmall),
                 (Some(json!("   ")), IssueCode::TooSmall),
+                (Some(json!(" padded")), IssueCode::InvalidString),
+                (Some(json!("padded\n")), IssueCode::InvalidString),
             ] {
                 let mut value = good();
                 match bad {

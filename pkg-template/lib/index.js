@@ -60,6 +60,8 @@ export const metadata = Object.freeze({
       label: 'Access Key Secret',
       type: ConnectorConfigFormItemType.Text,
       required: true,
+      // Not in the official connector's metadata: lets Logto's console mask the secret.
+      isConfidential: true,
       placeholder: '<access-key-secret>',
     },
     {
