@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Installs everything the build and tests need, on a machine that has only cargo, rustup, node
 # and npm. Idempotent: each step is skipped when what it installs is already there.
+#
+# `--browser` also installs Debian's chromium and chromium-driver for the headless browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -32,4 +34,12 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   || [ package.json -nt node_modules/.package-lock.json ]; then
   log "installing npm dependencies"
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+fi
+
+if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then
+  log "installing chromium and chromium-driver (Debian packages) for the browser tests"
+  sudo=""
+  [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
 fi

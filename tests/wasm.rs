@@ -2,7 +2,8 @@
 //! out, and `sendMessage` over real HTTP to a mock Aliyun on 127.0.0.1 (`tests/wasm/server.js`).
 //!
 //! Run with `wasm-pack test --node`. The mock is started in-process under Node; for a browser
-//! runner, start it with `node tests/wasm/server.js` and build with the `ALIYUN_SMS_TEST_SERVER`
+//! runner (`WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome`, as scripts/test.sh does),
+//! start it with `node tests/wasm/server.js` and build with the `ALIYUN_SMS_TEST_SERVER`
 //! and `ALIYUN_SMS_TEST_REFUSED` variables it prints.
 
 #![cfg(target_arch = "wasm32")]
