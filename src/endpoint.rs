@@ -47,10 +47,13 @@ impl Endpoint {
         {
             return Err("Endpoint path must not contain spaces or control characters".into());
         }
+        // A default port is dropped, as URL parsers (and so `fetch`'s Host header) do; the V3
+        // signature covers the host and must match.
+        let default_port = if https { 443 } else { 80 };
         let endpoint = Self {
             https,
             host: host.to_ascii_lowercase(),
-            port,
+            port: port.filter(|&p| p != default_port),
             path: path.to_string(),
         };
         if !https && !endpoint.is_loopback() {
@@ -62,7 +65,7 @@ impl Endpoint {
         Ok(endpoint)
     }
 
-    /// The host as it goes into a `Host` header (with the port when one was given).
+    /// The host as it goes into a `Host` header (with the port unless it is the default one).
     pub fn host_header(&self) -> String {
         match self.port {
             Some(port) => format!("{}:{port}", self.host),
@@ -71,6 +74,11 @@ impl Endpoint {
     }
 
     /// `localhost`, `127.0.0.0/8` or `[::1]`.
+    /// The URL path, always starting with `/`.
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
     pub fn is_loopback(&self) -> bool {
         let host = self.host.as_str();
         if host == "localhost" || host == "[::1]" {
@@ -188,6 +196,11 @@ mod tests {
             ("http://127.1.2.3/", "http://127.1.2.3/"),
             ("http://localhost:3000", "http://localhost:3000/"),
             ("http://[::1]:9000/", "http://[::1]:9000/"),
+            (
+                "https://dysmsapi.aliyuncs.com:443/",
+                "https://dysmsapi.aliyuncs.com/",
+            ),
+            ("http://127.0.0.1:80/", "http://127.0.0.1/"),
         ] {
             assert_eq!(
                 Endpoint::parse(input).unwrap().to_string(),

@@ -26,6 +26,7 @@ pub mod phone;
 pub mod request;
 pub mod response;
 pub mod signature;
+pub mod signature_v3;
 pub mod template;
 
 #[cfg(target_arch = "wasm32")]
