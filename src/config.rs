@@ -117,11 +117,33 @@ impl Templates {
     }
 }
 
+/// Which Aliyun signature to use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SignatureVersion {
+    /// RPC signature 1.0 (HMAC-SHA1), what the TypeScript connector sends.
+    #[default]
+    V1,
+    /// `ACS3-HMAC-SHA256`, the version Alibaba Cloud recommends.
+    V3,
+}
+
+impl SignatureVersion {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::V1 => "v1",
+            Self::V3 => "v3",
+        }
+    }
+}
+
 /// A validated connector config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub access_key_id: String,
     pub access_key_secret: Secret,
+    /// STS token of temporary (RAM role) credentials; signed with the request, never shown.
+    pub security_token: Option<Secret>,
+    pub signature_version: SignatureVersion,
     pub sign_name: String,
     pub templates: Templates,
     pub strict_phone_region_number_check: bool,
@@ -398,6 +420,32 @@ impl Checker {
         }
     }
 
+    fn signature_version(&mut self, object: &Map<String, Value>) -> Option<SignatureVersion> {
+        match self.optional_string(object, "signatureVersion").as_deref() {
+            None | Some("v1") => Some(SignatureVersion::V1),
+            Some("v3") => Some(SignatureVersion::V3),
+            Some(other) => {
+                self.report(
+                    IssueCode::InvalidEnumValue,
+                    &["signatureVersion".into()],
+                    format!("Expected 'v1' | 'v3', received '{other}'"),
+                );
+                None
+            }
+        }
+    }
+
+    /// Optional, but when given it must be a clean non-empty string like the other credentials.
+    fn security_token(&mut self, object: &Map<String, Value>) -> Option<Option<Secret>> {
+        match object.get("securityToken") {
+            None | Some(Value::Null) => Some(None),
+            Some(Value::String(s)) if s.is_empty() => Some(None),
+            value => self
+                .non_empty_string(value, &["securityToken".into()])
+                .map(|token| Some(Secret::new(token))),
+        }
+    }
+
     fn endpoint(&mut self, object: &Map<String, Value>) -> Option<Endpoint> {
         match self.optional_string(object, "endpoint") {
             None => Some(Endpoint::default()),
@@ -489,6 +537,8 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
     };
     let access_key_id = checker.required_string(object, "accessKeyId");
     let access_key_secret = checker.required_string(object, "accessKeySecret");
+    let security_token = checker.security_token(object);
+    let signature_version = checker.signature_version(object);
     let sign_name = checker.required_string(object, "signName");
     let templates = checker.templates(object.get("templates"));
     let strict = checker.strict_check(object);
@@ -499,6 +549,8 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
     match (
         access_key_id,
         access_key_secret,
+        security_token,
+        signature_version,
         sign_name,
         templates,
         strict,
@@ -509,6 +561,8 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
         (
             Some(access_key_id),
             Some(secret),
+            Some(security_token),
+            Some(signature_version),
             Some(sign_name),
             Some(templates),
             Some(strict_phone_region_number_check),
@@ -518,6 +572,8 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
         ) if checker.issues.is_empty() => Ok(Config {
             access_key_id,
             access_key_secret: Secret::new(secret),
+            security_token,
+            signature_version,
             sign_name,
             templates,
             strict_phone_region_number_check,
@@ -546,16 +602,21 @@ impl Config {
                 json!({ "usageType": t.usage_type, "templateCode": code, "type": t.sms_type as u8 })
             })
             .collect();
-        json!({
+        let mut json = json!({
             "accessKeyId": self.access_key_id,
             "accessKeySecret": self.access_key_secret.expose(),
+            "signatureVersion": self.signature_version.as_str(),
             "signName": self.sign_name,
             "templates": templates,
             "strictPhoneRegionNumberCheck": self.strict_phone_region_number_check,
             "endpoint": self.endpoint.to_string(),
             "regionId": self.region_id,
             "timeout": self.timeout_ms,
-        })
+        });
+        if let (Some(token), Value::Object(object)) = (&self.security_token, &mut json) {
+            object.insert("securityToken".into(), json!(token.expose()));
+        }
+        json
     }
 }
 
@@ -635,6 +696,41 @@ mod tests {
         assert_eq!(config.region_id, "ap-southeast-1");
         assert_eq!(config.timeout_ms, 2500);
         assert!(config.to_json().get("unknownKey").is_none());
+    }
+
+    #[test]
+    fn signature_version_and_security_token() {
+        let config = validate(&good()).unwrap();
+        assert_eq!(config.signature_version, SignatureVersion::V1);
+        assert_eq!(config.security_token, None);
+        assert_eq!(config.to_json()["signatureVersion"], "v1");
+        assert!(config.to_json().get("securityToken").is_none());
+
+        let mut value = good();
+        value["signatureVersion"] = json!("v3");
+        value["securityToken"] = json!("CAIS-sts-token-value");
+        let config = validate(&value).unwrap();
+        assert_eq!(config.signature_version, SignatureVersion::V3);
+        assert_eq!(config.to_json()["securityToken"], "CAIS-sts-token-value");
+        let debug = format!("{config:?}");
+        assert!(!debug.contains("CAIS-sts-token-value"), "{debug}");
+        assert_eq!(validate(&config.to_json()).unwrap(), config);
+
+        for (key, bad) in [
+            ("signatureVersion", json!("v2")),
+            ("signatureVersion", json!(3)),
+            ("securityToken", json!(42)),
+            ("securityToken", json!(" token")),
+        ] {
+            let mut value = good();
+            value[key] = bad.clone();
+            let found = issues(value);
+            assert_eq!(found.len(), 1, "{key}={bad}: {found:?}");
+            assert_eq!(found[0].path, vec![PathSegment::from(key)]);
+        }
+        let mut value = good();
+        value["securityToken"] = json!("");
+        assert_eq!(validate(&value).unwrap().security_token, None);
     }
 
     #[test]

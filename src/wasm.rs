@@ -249,6 +249,9 @@ async fn post(url: &str, body: &str, timeout_ms: u32) -> Result<(u16, String), F
     init.set_body(&JsValue::from_str(body));
     init.set_headers(&headers);
     init.set_signal(Some(&controller.signal()));
+    // A redirect would re-send the signed request wherever `Location` points, clear text
+    // included, bypassing the endpoint checks. Aliyun's API never redirects.
+    init.set_redirect(web_sys::RequestRedirect::Error);
     let timer = AbortTimer::start(controller, timeout_ms)
         .map_err(|e| network(format!("setTimeout unavailable: {}", describe(&e))))?;
 

@@ -244,6 +244,7 @@ fn validate_config_fills_every_default() {
             "data": {
                 "accessKeyId": "LTAI-id",
                 "accessKeySecret": "very-secret-value",
+                "signatureVersion": "v1",
                 "signName": "Logto",
                 "templates": [
                     { "usageType": "SignIn", "templateCode": "SMS_1", "type": 2 },

@@ -119,12 +119,20 @@ export const metadata = Object.freeze({
   ],
 });
 
+const knownCodes = new Set(Object.values(ConnectorErrorCodes));
+
 /** Rebuilds a `{ code, data }` failure from WebAssembly as the host's ConnectorError. */
 const toConnectorError = (failure) => {
   if (failure instanceof ConnectorError) {
     return failure;
   }
-  if (failure && typeof failure === 'object' && typeof failure.code === 'string') {
+  if (
+    failure &&
+    typeof failure === 'object' &&
+    knownCodes.has(failure.code) &&
+    failure.data &&
+    typeof failure.data === 'object'
+  ) {
     return new ConnectorError(failure.code, failure.data);
   }
   // Not expected: the boundary only rejects with `{ code, data }`. Never leak a raw error type.
@@ -161,9 +169,11 @@ export const getSignature = (parameters, accessKeySecret, method) => {
 /** Whether `to` gets the mainland China template. `strict` requires the 86 / +86 / 0086 prefix. */
 export const isChinaNumber = (to, strict = false) => wasm.isChinaNumber(to, Boolean(strict));
 
-const sendMessage = (getConfig) => async (data, config) => {
+const sendMessage = (getConfig) => async (data, inputConfig) => {
+  // Outside the try: Logto's own errors from getConfig (e.g. a 404 RequestError) pass unchanged.
+  const config = inputConfig ?? (await getConfig(metadata.id));
   try {
-    return await wasm.sendMessage(data, config ?? (await getConfig(metadata.id)));
+    return await wasm.sendMessage(data, config);
   } catch (error) {
     throw toConnectorError(error);
   }

@@ -1,0 +1,339 @@
+// The test oracle itself: tests/support/aliyun-server.mjs must accept exactly what Aliyun accepts,
+// so the package's passing tests mean something. Requests here are built by hand.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { after, before, beforeEach, describe, test } from 'node:test';
+
+import { canonicalQuery, rfc3986, sign, startAliyunServer } from '../support/aliyun-server.mjs';
+
+const KEY_ID = 'LTAI-oracle';
+const SECRET = 'oracle-secret';
+let server;
+
+const timestamp = (millis = Date.now()) => new Date(millis).toISOString().replace(/\.\d{3}Z$/, 'Z');
+
+const params = (overrides = {}) => {
+  const p = {
+    AccessKeyId: KEY_ID,
+    Action: 'SendSms',
+    Format: 'JSON',
+    PhoneNumbers: '8613012345678',
+    RegionId: 'cn-hangzhou',
+    SignName: 'Logto',
+    SignatureMethod: 'HMAC-SHA1',
+    SignatureNonce: randomUUID(),
+    SignatureVersion: '1.0',
+    TemplateCode: 'SMS_1',
+    TemplateParam: '{"code":"123456"}',
+    Timestamp: timestamp(),
+    Version: '2017-05-25',
+    ...overrides,
+  };
+  for (const [key, value] of Object.entries(p)) if (value === undefined) delete p[key];
+  return p;
+};
+
+const signedBody = (p, secret = SECRET) => `${canonicalQuery(p)}&Signature=${rfc3986(sign('POST', p, secret))}`;
+
+async function post(body, { path = '', contentType = 'application/x-www-form-urlencoded' } = {}) {
+  const response = await fetch(`${server.url}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  });
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, text, json };
+}
+
+before(async () => {
+  server = await startAliyunServer({ credentials: { [KEY_ID]: SECRET } });
+});
+after(() => server.close());
+beforeEach(() => server.reset());
+
+describe('signing primitives', () => {
+  test("the server's signer reproduces the TypeScript connector's vector", () => {
+    const vector = {
+      AccessKeyId: 'testid',
+      AccountName: "<a%b'>",
+      Action: 'SingleSendMail',
+      AddressType: '1',
+      Format: 'XML',
+      HtmlBody: '4',
+      RegionId: 'cn-hangzhou',
+      ReplyToAddress: 'true',
+      SignatureMethod: 'HMAC-SHA1',
+      SignatureVersion: '1.0',
+      Subject: '3',
+      TagName: '2',
+      ToAddress: '1@test.com',
+      Version: '2015-11-23',
+      SignatureNonce: 'c1b2c332-4cfb-4a0f-b8cc-ebe622aa0a5c',
+      Timestamp: '2016-10-20T06:27:56Z',
+    };
+    assert.equal(sign('POST', vector, 'testsecret'), 'llJfXJjBW3OacrVgxxsITgYaYm0=');
+  });
+
+  test('RFC 3986 encoding', () => {
+    assert.equal(rfc3986("<a%b'>"), '%3Ca%25b%27%3E');
+    assert.equal(rfc3986("a b*~!'()+/"), 'a%20b%2A~%21%27%28%29%2B%2F');
+    assert.equal(rfc3986('中'), '%E4%B8%AD');
+    assert.equal(rfc3986('AZaz09-_.~'), 'AZaz09-_.~');
+  });
+});
+
+describe('verification', () => {
+  test('a correctly signed request gets OK, BizId and RequestId', async () => {
+    const { status, json, headers } = await post(signedBody(params()));
+    assert.equal(status, 200);
+    assert.equal(json.Code, 'OK');
+    assert.equal(json.Message, 'OK');
+    assert.equal(typeof json.BizId, 'string');
+    assert.equal(json.RequestId, headers.get('x-acs-request-id'));
+    assert.equal(server.requests[0].verified, true);
+    assert.equal(server.requests[0].bodyIsCanonical, true);
+  });
+
+  test('a replayed request gets SignatureNonceUsed (HTTP 400)', async () => {
+    const body = signedBody(params());
+    assert.equal((await post(body)).json.Code, 'OK');
+    const replay = await post(body);
+    assert.equal(replay.status, 400);
+    assert.equal(replay.json.Code, 'SignatureNonceUsed');
+  });
+
+  test('a tampered parameter gets SignatureDoesNotMatch (HTTP 400)', async () => {
+    const p = params();
+    const signature = sign('POST', p, SECRET);
+    const body = `${canonicalQuery({ ...p, PhoneNumbers: '8613099999999' })}&Signature=${rfc3986(signature)}`;
+    const { status, json } = await post(body);
+    assert.equal(status, 400);
+    assert.equal(json.Code, 'SignatureDoesNotMatch');
+    assert.equal(server.requests[0].verified, false);
+  });
+
+  test('the wrong secret gets SignatureDoesNotMatch, and does not burn the nonce', async () => {
+    const p = params();
+    assert.equal((await post(signedBody(p, 'wrong'))).json.Code, 'SignatureDoesNotMatch');
+    assert.equal((await post(signedBody(p))).json.Code, 'OK');
+  });
+
+  test('an unknown AccessKeyId gets InvalidAccessKeyId.NotFound (HTTP 404)', async () => {
+    const { status, json } = await post(signedBody(params({ AccessKeyId: 'nobody' })));
+    assert.equal(status, 404);
+    assert.equal(json.Code, 'InvalidAccessKeyId.NotFound');
+  });
+
+  test('each missing required parameter gets Missing<Name> (HTTP 400)', async () => {
+    for (const name of [
+      'AccessKeyId',
+      'Action',
+      'Format',
+      'PhoneNumbers',
+      'RegionId',
+      'SignName',
+      'SignatureMethod',
+      'SignatureNonce',
+      'SignatureVersion',
+      'TemplateCode',
+      'Timestamp',
+      'Version',
+    ]) {
+      const { status, json } = await post(signedBody(params({ [name]: undefined })));
+      assert.equal(status, 400, name);
+      assert.equal(json.Code, `Missing${name}`);
+    }
+    const { json } = await post(canonicalQuery(params()));
+    assert.equal(json.Code, 'MissingSignature');
+  });
+
+  test('wrong fixed values are rejected', async () => {
+    const cases = [
+      [{ Action: 'SendBatchSms' }, 404, 'InvalidAction.NotFound'],
+      [{ Version: '2018-01-01' }, 400, 'InvalidVersion'],
+      [{ Format: 'XML' }, 400, 'InvalidParameter.Format'],
+      [{ SignatureMethod: 'HMAC-SHA256' }, 400, 'InvalidSignatureMethod'],
+      [{ SignatureVersion: '2.0' }, 400, 'InvalidSignatureVersion'],
+      [{ RegionId: 'Hangzhou' }, 400, 'InvalidRegionId'],
+      [{ SignatureNonce: 'not-a-uuid' }, 400, 'InvalidSignatureNonce'],
+      [{ SignatureNonce: '00000000-0000-1000-8000-000000000000' }, 400, 'InvalidSignatureNonce'],
+      [{ Timestamp: '2016-10-20 06:27:56' }, 400, 'InvalidTimeStamp.Format'],
+      [{ Timestamp: timestamp().replace('Z', '.000Z') }, 400, 'InvalidTimeStamp.Format'],
+      [{ Timestamp: '2024-02-30T00:00:00Z' }, 400, 'InvalidTimeStamp.Format'],
+      [{ Timestamp: timestamp(Date.now() - 16 * 60 * 1000) }, 400, 'InvalidTimeStamp.Expired'],
+      [{ Timestamp: timestamp(Date.now() + 16 * 60 * 1000) }, 400, 'InvalidTimeStamp.Expired'],
+    ];
+    for (const [patch, status, code] of cases) {
+      const response = await post(signedBody(params(patch)));
+      assert.equal(response.status, status, JSON.stringify(patch));
+      assert.equal(response.json.Code, code, JSON.stringify(patch));
+    }
+    // Within 15 minutes is fine.
+    assert.equal((await post(signedBody(params({ Timestamp: timestamp(Date.now() - 14 * 60 * 1000) })))).json.Code, 'OK');
+  });
+
+  test('business checks answer HTTP 200 with isv.* codes', async () => {
+    const cases = [
+      [{ PhoneNumbers: '+8613012345678' }, 'isv.MOBILE_NUMBER_ILLEGAL'],
+      [{ PhoneNumbers: '1234' }, 'isv.MOBILE_NUMBER_ILLEGAL'],
+      [{ PhoneNumbers: '1234567890123456' }, 'isv.MOBILE_NUMBER_ILLEGAL'],
+      [{ PhoneNumbers: '86 130' }, 'isv.MOBILE_NUMBER_ILLEGAL'],
+      [{ TemplateParam: '{"code":1}' }, 'isv.INVALID_JSON_PARAM'],
+      [{ TemplateParam: '["123456"]' }, 'isv.INVALID_JSON_PARAM'],
+      [{ TemplateParam: '{"code":"1"' }, 'isv.INVALID_JSON_PARAM'],
+    ];
+    for (const [patch, code] of cases) {
+      const response = await post(signedBody(params(patch)));
+      assert.equal(response.status, 200, JSON.stringify(patch));
+      assert.equal(response.json.Code, code, JSON.stringify(patch));
+    }
+  });
+
+  test('sign name and template allow-lists', async () => {
+    const strict = await startAliyunServer({
+      credentials: { [KEY_ID]: SECRET },
+      signNames: ['Logto'],
+      templateCodes: ['SMS_1'],
+    });
+    try {
+      const send = async (p) => (await fetch(strict.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: signedBody(p) })).json();
+      assert.equal((await send(params())).Code, 'OK');
+      assert.equal((await send(params({ SignName: 'Other' }))).Code, 'isv.SMS_SIGNATURE_ILLEGAL');
+      assert.equal((await send(params({ TemplateCode: 'SMS_2' }))).Code, 'isv.SMS_TEMPLATE_ILLEGAL');
+    } finally {
+      await strict.close();
+    }
+  });
+
+  test('a body that is not a form is not read as parameters', async () => {
+    const { status, json } = await post(signedBody(params()), { contentType: 'text/plain' });
+    assert.equal(status, 400);
+    assert.match(json.Code, /^Missing/);
+  });
+
+  test('a repeated parameter is rejected', async () => {
+    const p = params();
+    const { status, json } = await post(`${signedBody(p)}&Action=SendSms`);
+    assert.equal(status, 400);
+    assert.equal(json.Code, 'InvalidParameter');
+  });
+
+  test('a non-canonical (unsorted) body still verifies, but is flagged', async () => {
+    const p = params();
+    const signature = sign('POST', p, SECRET);
+    const unsorted = Object.entries(p)
+      .reverse()
+      .map(([k, v]) => `${rfc3986(k)}=${rfc3986(v)}`)
+      .join('&');
+    const { json } = await post(`${unsorted}&Signature=${rfc3986(signature)}`);
+    assert.equal(json.Code, 'OK');
+    assert.equal(server.requests[0].verified, true);
+    assert.equal(server.requests[0].bodyIsCanonical, false);
+  });
+});
+
+describe('modes, CORS and lifecycle', () => {
+  test('OPTIONS preflight and CORS headers', async () => {
+    const preflight = await fetch(server.url, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://example.test', 'access-control-request-method': 'POST' },
+    });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get('access-control-allow-origin'), '*');
+    assert.match(preflight.headers.get('access-control-allow-methods'), /POST/);
+    assert.match(preflight.headers.get('access-control-allow-headers'), /content-type/i);
+    const { headers } = await post(signedBody(params()));
+    assert.equal(headers.get('access-control-allow-origin'), '*');
+    assert.equal(server.requests.length, 1, 'preflights are not recorded');
+  });
+
+  test('respondNext is one-shot and queues; setMode persists', async () => {
+    server.respondNext({ aliyunError: 'isv.DAY_LIMIT_CONTROL' });
+    server.respondNext('not-json');
+    assert.equal((await post(signedBody(params()))).json.Code, 'isv.DAY_LIMIT_CONTROL');
+    assert.equal((await post(signedBody(params()))).text, 'OK');
+    assert.equal((await post(signedBody(params()))).json.Code, 'OK');
+    server.setMode('html500');
+    assert.equal((await post(signedBody(params()))).status, 500);
+    assert.equal((await post(signedBody(params()))).status, 500);
+    server.setMode('ok');
+    assert.equal((await post(signedBody(params()))).json.Code, 'OK');
+  });
+
+  test('simulated answers still record the verified request', async () => {
+    server.respondNext({ aliyunError: 'Throttling.User', status: 400 });
+    const { status, json } = await post(signedBody(params()));
+    assert.equal(status, 400);
+    assert.equal(json.Code, 'Throttling.User');
+    assert.equal(server.requests[0].verified, true);
+    assert.deepEqual(server.requests[0].mode, { aliyunError: 'Throttling.User', status: 400 });
+  });
+
+  test('close() does not hang on a request that never gets an answer', async () => {
+    const local = await startAliyunServer({ credentials: { [KEY_ID]: SECRET } });
+    local.setMode('hang');
+    const pending = fetch(local.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: signedBody(params()),
+    }).then(
+      () => 'answered',
+      () => 'failed',
+    );
+    while (local.requests.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const started = Date.now();
+    await local.close();
+    assert.ok(Date.now() - started < 2000, 'close() returned promptly');
+    assert.equal(await pending, 'failed');
+    await local.close(); // idempotent
+  });
+
+  test('standalone: prints its URL and logs each signed request with its verification', async () => {
+    const script = fileURLToPath(new URL('../support/aliyun-server.mjs', import.meta.url));
+    const child = spawn(process.execPath, [script, '--port', '0', '--access-key-id', KEY_ID, '--access-key-secret', SECRET], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk) => (output += chunk));
+    const exited = new Promise((resolve) => child.on('close', resolve));
+    const waitFor = async (pattern) => {
+      const deadline = Date.now() + 10_000;
+      while (!pattern.test(output)) {
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; output:\n${output}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      return pattern.exec(output);
+    };
+    try {
+      const [, url] = await waitFor(/listening on (http:\/\/127\.0\.0\.1:\d+\/)/);
+      const p = params();
+      const good = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: signedBody(p),
+      });
+      assert.equal((await good.json()).Code, 'OK');
+      await waitFor(/signature verified/);
+      assert.ok(output.includes(`SignatureNonce   = ${p.SignatureNonce}`), output);
+      assert.ok(output.includes('Signature        = '), output);
+      const bad = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: signedBody(params(), 'wrong'),
+      });
+      assert.equal((await bad.json()).Code, 'SignatureDoesNotMatch');
+      await waitFor(/signature DID NOT verify/);
+    } finally {
+      child.kill('SIGTERM');
+      await exited;
+    }
+  });
+});

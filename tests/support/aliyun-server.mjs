@@ -1,0 +1,549 @@
+#!/usr/bin/env node
+// A local stand-in for Aliyun's dysmsapi `SendSms` endpoint (RPC style, signature version 1.0).
+//
+// It verifies every request on its own terms: its own RFC 3986 encoder, its own canonical query
+// and HMAC-SHA1 (node:crypto), and its own checks of each parameter. Nothing here is imported from
+// the connector, so a bug in the connector's signing cannot be mirrored by the checker.
+//
+// Library use (tests, scripts/start.mjs):
+//
+//   const server = await startAliyunServer({ credentials: { id: 'secret' } });
+//   server.url            // 'http://127.0.0.1:<port>/'
+//   server.requests       // [{ method, path, headers, rawBody, params, verified, ... }]
+//   server.setMode(mode)  // how every following request is answered
+//   server.respondNext(mode) // how the next request is answered (queued, one-shot)
+//   await server.close()
+//
+// A mode is 'ok' (verify, answer like Aliyun would), { aliyunError: code, status?, message? },
+// { status, body, contentType? } (raw answer), 'html500', 'truncated', 'not-json', 'empty',
+// 'hang' (never answer), 'drop' (destroy the socket mid-body), 'reset' (destroy it before any
+// answer) or 'huge' (a multi-megabyte non-JSON body). Whatever the mode, the request is parsed and
+// verified and its record lands in `requests` before the answer is chosen.
+//
+// Standalone: `node tests/support/aliyun-server.mjs [--port 0] [--access-key-id ID]
+// [--access-key-secret SECRET]` prints its URL and logs each signed request it receives.
+
+import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import http from 'node:http';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+
+/** Demo credentials for local runs. They are not, and never were, real Aliyun keys. */
+export const DEMO_CREDENTIALS = Object.freeze({
+  accessKeyId: 'LTAI-local-demo-key-id',
+  accessKeySecret: 'local-demo-secret-not-a-real-key',
+});
+
+export const API = Object.freeze({
+  action: 'SendSms',
+  version: '2017-05-25',
+  format: 'JSON',
+  signatureMethod: 'HMAC-SHA1',
+  signatureVersion: '1.0',
+});
+
+/** How far `Timestamp` may be from the server's clock, as Aliyun allows. */
+export const TIMESTAMP_TOLERANCE_MS = 15 * 60 * 1000;
+const MAX_BODY_BYTES = 64 * 1024;
+
+const REQUIRED_PARAMETERS = [
+  'AccessKeyId',
+  'Action',
+  'Format',
+  'PhoneNumbers',
+  'RegionId',
+  'Signature',
+  'SignatureMethod',
+  'SignatureNonce',
+  'SignatureVersion',
+  'SignName',
+  'TemplateCode',
+  'Timestamp',
+  'Version',
+];
+
+const UUID_V4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i;
+const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+const REGION_ID = /^[a-z]{2,}(-[a-z\d]+)+$/;
+const PHONE_DIGITS = /^\d{5,15}$/;
+
+// ---------------------------------------------------------------------------------------------
+// Signing, written from Aliyun's documentation (RPC signature v1.0).
+
+/** RFC 3986 percent-encoding: only A-Z a-z 0-9 - _ . ~ stay as they are. */
+export function rfc3986(value) {
+  const bytes = Buffer.from(String(value), 'utf8');
+  let out = '';
+  for (const byte of bytes) {
+    const unreserved =
+      (byte >= 0x30 && byte <= 0x39) ||
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      byte === 0x2d ||
+      byte === 0x2e ||
+      byte === 0x5f ||
+      byte === 0x7e;
+    out += unreserved ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }
+  return out;
+}
+
+/** `k=v&k=v` of encoded pairs, sorted by encoded key (byte order). */
+export function canonicalQuery(params) {
+  return Object.entries(params)
+    .map(([key, value]) => [rfc3986(key), rfc3986(value)])
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .map(([key, value]) => `${key}=${value}`)
+    .join('&');
+}
+
+export function stringToSign(method, params) {
+  return `${method.toUpperCase()}&${rfc3986('/')}&${rfc3986(canonicalQuery(params))}`;
+}
+
+/** base64(HMAC-SHA1(secret + '&', stringToSign)). */
+export function sign(method, params, secret) {
+  return createHmac('sha1', `${secret}&`).update(stringToSign(method, params), 'utf8').digest('base64');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Request parsing.
+
+class BadRequest extends Error {
+  constructor(code, message, status = 400) {
+    super(message);
+    this.aliyunCode = code;
+    this.status = status;
+  }
+}
+
+/** Parses `a=b&c=d` as a form; throws BadRequest on malformed encoding or a repeated key. */
+function parseForm(text, into, where) {
+  if (!text) return into;
+  for (const pair of text.split('&')) {
+    if (pair === '') continue;
+    const eq = pair.indexOf('=');
+    const rawKey = eq === -1 ? pair : pair.slice(0, eq);
+    const rawValue = eq === -1 ? '' : pair.slice(eq + 1);
+    let key;
+    let value;
+    try {
+      key = decodeURIComponent(rawKey.replaceAll('+', ' '));
+      value = decodeURIComponent(rawValue.replaceAll('+', ' '));
+    } catch {
+      throw new BadRequest('InvalidParameter', `Malformed percent-encoding in the ${where}.`);
+    }
+    if (Object.hasOwn(into, key)) {
+      throw new BadRequest('InvalidParameter', `The parameter "${key}" is specified more than once.`);
+    }
+    into[key] = value;
+  }
+  return into;
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    req.on('data', (chunk) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new BadRequest('InvalidParameter', 'The request body is too large.', 413));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function timestampProblem(text, now) {
+  const match = TIMESTAMP.exec(text);
+  if (!match) return ['InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.'];
+  const [year, month, day, hour, minute, second] = match.slice(1).map(Number);
+  const millis = Date.UTC(year, month - 1, day, hour, minute, second);
+  const back = new Date(millis);
+  if (
+    back.getUTCFullYear() !== year ||
+    back.getUTCMonth() !== month - 1 ||
+    back.getUTCDate() !== day ||
+    hour > 23 ||
+    minute > 59 ||
+    second > 59
+  ) {
+    return ['InvalidTimeStamp.Format', 'Specified time stamp or date value is not well formatted.'];
+  }
+  if (Math.abs(now - millis) > TIMESTAMP_TOLERANCE_MS) {
+    return ['InvalidTimeStamp.Expired', 'Specified time stamp or date value is expired.'];
+  }
+  return undefined;
+}
+
+function templateParamProblem(text) {
+  let value;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return 'TemplateParam is not valid JSON.';
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return 'TemplateParam must be a JSON object.';
+  }
+  const bad = Object.entries(value).find(([, v]) => typeof v !== 'string');
+  return bad ? `TemplateParam value of "${bad[0]}" must be a string.` : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The server.
+
+function bizId() {
+  return `${randomInt(100_000, 999_999)}${Date.now()}^0`;
+}
+
+/**
+ * Starts the server on 127.0.0.1.
+ *
+ * @param {object} [options]
+ * @param {Record<string, string>} [options.credentials] AccessKeyId → AccessKeySecret.
+ * @param {number} [options.port] 0 for any free port.
+ * @param {(line: string, record: object) => void} [options.log] Called once per request.
+ * @param {string[]} [options.signNames] When given, other SignNames get isv.SMS_SIGNATURE_ILLEGAL.
+ * @param {string[]} [options.templateCodes] When given, other codes get isv.SMS_TEMPLATE_ILLEGAL.
+ * @param {() => number} [options.now] Clock for the Timestamp check.
+ */
+export async function startAliyunServer({
+  credentials = { [DEMO_CREDENTIALS.accessKeyId]: DEMO_CREDENTIALS.accessKeySecret },
+  port = 0,
+  log,
+  signNames,
+  templateCodes,
+  now = Date.now,
+} = {}) {
+  const requests = [];
+  const usedNonces = new Set();
+  const pending = [];
+  let mode = 'ok';
+
+  function verify(record) {
+    const { params, method } = record;
+    const missing = REQUIRED_PARAMETERS.find((name) => params[name] === undefined || params[name] === '');
+    if (missing) {
+      return { status: 400, code: `Missing${missing}`, message: `${missing} is mandatory for this action.` };
+    }
+    if (params.Action !== API.action) {
+      return { status: 404, code: 'InvalidAction.NotFound', message: `Specified api is not found, please check your url and method.` };
+    }
+    if (params.Version !== API.version) {
+      return { status: 400, code: 'InvalidVersion', message: `Specified parameter Version is not valid.` };
+    }
+    // Aliyun reads Format case-insensitively (the official TypeScript connector sends "json").
+    if (params.Format.toUpperCase() !== API.format) {
+      return { status: 400, code: 'InvalidParameter.Format', message: 'This server answers Format=JSON only.' };
+    }
+    if (params.SignatureMethod !== API.signatureMethod) {
+      return { status: 400, code: 'InvalidSignatureMethod', message: 'Specified signature method is not supported.' };
+    }
+    if (params.SignatureVersion !== API.signatureVersion) {
+      return { status: 400, code: 'InvalidSignatureVersion', message: 'Specified signature version is not supported.' };
+    }
+    if (!REGION_ID.test(params.RegionId)) {
+      return { status: 400, code: 'InvalidRegionId', message: 'Specified RegionId is not valid.' };
+    }
+    if (!UUID_V4.test(params.SignatureNonce)) {
+      return { status: 400, code: 'InvalidSignatureNonce', message: 'SignatureNonce must be a version 4 UUID.' };
+    }
+    const late = timestampProblem(params.Timestamp, now());
+    if (late) return { status: 400, code: late[0], message: late[1] };
+    if (!Object.hasOwn(credentials, params.AccessKeyId)) {
+      return { status: 404, code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' };
+    }
+
+    const { Signature: given, ...signed } = params;
+    record.stringToSign = stringToSign(method, signed);
+    record.expectedSignature = sign(method, signed, credentials[params.AccessKeyId]);
+    const a = Buffer.from(given);
+    const b = Buffer.from(record.expectedSignature);
+    record.verified = a.length === b.length && timingSafeEqual(a, b);
+    if (!record.verified) {
+      return {
+        status: 400,
+        code: 'SignatureDoesNotMatch',
+        message: `Specified signature is not matched with our calculation. server string to sign is:${record.stringToSign}`,
+      };
+    }
+    if (usedNonces.has(params.SignatureNonce)) {
+      record.replayed = true;
+      return { status: 400, code: 'SignatureNonceUsed', message: 'Specified signature nonce was used already.' };
+    }
+    usedNonces.add(params.SignatureNonce);
+
+    // Business checks: Aliyun answers these with HTTP 200 and an isv.* code.
+    if (!PHONE_DIGITS.test(params.PhoneNumbers)) {
+      return { status: 200, code: 'isv.MOBILE_NUMBER_ILLEGAL', message: 'Illegal mobile number.' };
+    }
+    if (signNames && !signNames.includes(params.SignName)) {
+      return { status: 200, code: 'isv.SMS_SIGNATURE_ILLEGAL', message: 'The SMS signature is illegal.' };
+    }
+    if (templateCodes && !templateCodes.includes(params.TemplateCode)) {
+      return { status: 200, code: 'isv.SMS_TEMPLATE_ILLEGAL', message: 'The SMS template is illegal.' };
+    }
+    if (params.TemplateParam !== undefined) {
+      const problem = templateParamProblem(params.TemplateParam);
+      if (problem) return { status: 200, code: 'isv.INVALID_JSON_PARAM', message: problem };
+    }
+    return { status: 200, code: 'OK', message: 'OK' };
+  }
+
+  function sendJson(res, status, object, requestId) {
+    const text = JSON.stringify(object);
+    res.writeHead(status, {
+      'content-type': 'application/json;charset=utf-8',
+      'content-length': Buffer.byteLength(text),
+      'x-acs-request-id': requestId,
+    });
+    res.end(text);
+  }
+
+  function respond(res, chosen, outcome, requestId) {
+    if (chosen === 'ok') {
+      const body = { Code: outcome.code, Message: outcome.message, RequestId: requestId };
+      if (outcome.code === 'OK') body.BizId = bizId();
+      if (outcome.code === 'SignatureDoesNotMatch' || outcome.code.startsWith('InvalidAccessKeyId')) {
+        body.Recommend = 'https://api.aliyun.com/troubleshoot';
+        body.HostId = 'dysmsapi.aliyuncs.com';
+      }
+      sendJson(res, outcome.status, body, requestId);
+      return;
+    }
+    if (typeof chosen === 'object' && chosen !== null && 'aliyunError' in chosen) {
+      const body = { Code: chosen.aliyunError, Message: chosen.message ?? `Simulated ${chosen.aliyunError}`, RequestId: requestId };
+      sendJson(res, chosen.status ?? 200, body, requestId);
+      return;
+    }
+    if (typeof chosen === 'object' && chosen !== null && 'body' in chosen) {
+      res.writeHead(chosen.status ?? 200, { 'content-type': chosen.contentType ?? 'application/json;charset=utf-8' });
+      res.end(chosen.body);
+      return;
+    }
+    switch (chosen) {
+      case 'html500':
+        res.writeHead(500, { 'content-type': 'text/html' });
+        res.end('<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>');
+        return;
+      case 'truncated': {
+        const text = JSON.stringify({ Code: 'OK', Message: 'OK', RequestId: requestId, BizId: bizId() });
+        const cut = text.slice(0, Math.floor(text.length / 2));
+        res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(cut) });
+        res.end(cut);
+        return;
+      }
+      case 'not-json':
+        res.writeHead(200, { 'content-type': 'text/plain' });
+        res.end('OK');
+        return;
+      case 'empty':
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end();
+        return;
+      case 'huge': {
+        const chunk = `<p>${'x'.repeat(1020)}</p>\n`;
+        res.writeHead(200, { 'content-type': 'text/html' });
+        res.end(chunk.repeat(4 * 1024));
+        return;
+      }
+      case 'hang':
+        // Never answer; close() tears the socket down.
+        return;
+      case 'drop': {
+        const text = JSON.stringify({ Code: 'OK', Message: 'OK', RequestId: requestId, BizId: bizId() });
+        res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text) });
+        res.write(text.slice(0, 10));
+        setTimeout(() => res.socket?.destroy(), 20);
+        return;
+      }
+      case 'reset':
+        res.socket?.destroy();
+        return;
+      default:
+        sendJson(res, 500, { Code: 'InternalError', Message: `Unknown server mode ${JSON.stringify(chosen)}`, RequestId: requestId }, requestId);
+    }
+  }
+
+  async function handle(req, res) {
+    res.setHeader('access-control-allow-origin', '*');
+    res.setHeader('access-control-allow-methods', 'POST, GET, OPTIONS');
+    res.setHeader('access-control-allow-headers', 'content-type');
+    res.setHeader('access-control-expose-headers', 'x-acs-request-id');
+    res.setHeader('access-control-max-age', '600');
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    const requestId = randomUUID().toUpperCase();
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    const record = {
+      method: req.method,
+      path: url.pathname,
+      headers: { ...req.headers },
+      rawBody: '',
+      params: {},
+      verified: false,
+      requestId,
+      receivedAt: new Date().toISOString(),
+    };
+    const chosen = pending.length > 0 ? pending.shift() : mode;
+    let outcome;
+    try {
+      if (req.method !== 'POST' && req.method !== 'GET') {
+        throw new BadRequest('UnsupportedHTTPMethod', `HTTP method ${req.method} is not supported.`, 405);
+      }
+      record.rawBody = await readBody(req);
+      const params = parseForm(url.search.slice(1), {}, 'query string');
+      const contentType = String(req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+      record.contentType = contentType;
+      if (req.method === 'POST' && contentType === 'application/x-www-form-urlencoded') {
+        parseForm(record.rawBody, params, 'body');
+      }
+      record.params = params;
+      outcome = verify(record);
+      record.bodyIsCanonical =
+        record.verified &&
+        record.rawBody === `${canonicalQuery(Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'Signature')))}&Signature=${rfc3986(params.Signature)}`;
+    } catch (error) {
+      if (!(error instanceof BadRequest)) throw error;
+      outcome = { status: error.status, code: error.aliyunCode, message: error.message };
+    }
+    record.outcome = outcome;
+    record.mode = chosen;
+    requests.push(record);
+    log?.(formatRequest(record), record);
+    respond(res, chosen, outcome, requestId);
+  }
+
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      if (!res.headersSent) {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.end(`aliyun-server internal error: ${error?.message ?? error}`);
+      } else {
+        res.destroy();
+      }
+    });
+  });
+  server.keepAliveTimeout = 1000;
+  await new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const actualPort = server.address().port;
+  let closing;
+
+  return {
+    url: `http://127.0.0.1:${actualPort}/`,
+    port: actualPort,
+    requests,
+    credentials,
+    /** How every following request is answered ('ok' by default). */
+    setMode(next) {
+      mode = next;
+    },
+    /** How the next request is answered, before falling back to the mode. Calls queue up. */
+    respondNext(next) {
+      pending.push(next);
+    },
+    /** Forgets recorded requests and queued answers (nonces stay used). */
+    reset() {
+      requests.length = 0;
+      pending.length = 0;
+      mode = 'ok';
+    },
+    close() {
+      closing ??= new Promise((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closing;
+    },
+  };
+}
+
+/** A human-readable account of one received request: outcome, then every parameter. */
+export function formatRequest(record) {
+  const lines = [];
+  const verdict = record.verified
+    ? 'signature verified'
+    : record.expectedSignature
+      ? 'signature DID NOT verify'
+      : 'signature not checked';
+  const outcome = `HTTP ${record.outcome?.status} ${record.outcome?.code}`;
+  const simulated = record.mode !== 'ok' && record.mode !== undefined;
+  lines.push(
+    simulated
+      ? `${record.method} ${record.path} (${verdict}) -> answered with simulated ${JSON.stringify(record.mode)} (checks alone would answer ${outcome})`
+      : `${record.method} ${record.path} (${verdict}) -> answered ${outcome}`,
+  );
+  if (record.outcome && record.outcome.code !== 'OK') lines.push(`  ${record.outcome.message}`);
+  const keys = Object.keys(record.params).sort();
+  const width = Math.max(0, ...keys.map((k) => k.length));
+  for (const key of keys) lines.push(`  ${key.padEnd(width)} = ${record.params[key]}`);
+  if (record.stringToSign) lines.push(`  string to sign: ${record.stringToSign}`);
+  return lines.join('\n');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standalone use.
+
+const isMain = process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href;
+
+if (isMain) {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: {
+        port: { type: 'string', default: '0' },
+        'access-key-id': { type: 'string', default: DEMO_CREDENTIALS.accessKeyId },
+        'access-key-secret': { type: 'string', default: DEMO_CREDENTIALS.accessKeySecret },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    console.error(`${error.message}\nTry --help.`);
+    process.exit(2);
+  }
+  if (values.help) {
+    console.log(
+      'Usage: node tests/support/aliyun-server.mjs [--port N] [--access-key-id ID] [--access-key-secret SECRET]\n' +
+        'Serves an Aliyun-compatible SendSms endpoint on 127.0.0.1 and logs each signed request.',
+    );
+    process.exit(0);
+  }
+  const port = Number(values.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+    console.error(`Invalid --port ${values.port}`);
+    process.exit(2);
+  }
+  const server = await startAliyunServer({
+    port,
+    credentials: { [values['access-key-id']]: values['access-key-secret'] },
+    log: (line) => console.log(`${line}\n`),
+  });
+  console.log(`Aliyun-compatible SMS server listening on ${server.url}`);
+  const demo = values['access-key-secret'] === DEMO_CREDENTIALS.accessKeySecret;
+  console.log(
+    `Accepting AccessKeyId ${values['access-key-id']}` +
+      (demo ? ` with the demo AccessKeySecret ${DEMO_CREDENTIALS.accessKeySecret}` : ' with the given secret') +
+      `; set the connector's endpoint to ${server.url}`,
+  );
+  const stop = async () => {
+    await server.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
