@@ -1,8 +1,9 @@
 //! The signed `SendSms` request, built from values only: nonce and time are passed in, so the
 //! same inputs always give the same bytes (and tests need no clock or randomness).
 
-use crate::config::Config;
+use crate::config::{Config, SignatureVersion};
 use crate::signature::{canonicalized_query, percent_encode, signature};
+use crate::signature_v3;
 
 pub const ACTION: &str = "SendSms";
 pub const API_VERSION: &str = "2017-05-25";
@@ -78,23 +79,27 @@ pub struct SendSms<'a> {
     pub template_param: &'a str,
 }
 
-/// A request ready for `fetch`: POST `url` with `body` as a form.
+/// A request ready for `fetch`: POST `url` with `headers` and `body`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {
     pub url: String,
-    /// `application/x-www-form-urlencoded`, every value RFC 3986-encoded, `Signature` last.
+    /// V1: the `application/x-www-form-urlencoded` form, every value RFC 3986-encoded,
+    /// `Signature` last. V3: empty (the parameters are in the query string).
     pub body: String,
+    /// Headers to send. `host` is signed in V3 but not listed: `fetch` sets it from `url`.
+    pub headers: Vec<(&'static str, String)>,
+    /// V1: base64 HMAC-SHA1. V3: hex HMAC-SHA256.
     pub signature: String,
 }
 
-/// The `SendSms` parameters, without `Signature`.
+/// The V1 `SendSms` parameters, without `Signature`.
 pub fn parameters<'a>(
     config: &'a Config,
     message: &SendSms<'a>,
     nonce: &'a Nonce,
     timestamp: &'a Timestamp,
-) -> [(&'static str, &'a str); 13] {
-    [
+) -> Vec<(&'static str, &'a str)> {
+    let mut parameters = vec![
         ("AccessKeyId", config.access_key_id.as_str()),
         ("Action", ACTION),
         ("Format", FORMAT),
@@ -108,11 +113,28 @@ pub fn parameters<'a>(
         ("TemplateParam", message.template_param),
         ("Timestamp", timestamp.as_str()),
         ("Version", API_VERSION),
-    ]
+    ];
+    if let Some(token) = &config.security_token {
+        parameters.push(("SecurityToken", token.expose()));
+    }
+    parameters
 }
 
-/// Builds and signs the `SendSms` form.
+/// Builds and signs the `SendSms` request with the configured signature version.
 pub fn build(
+    config: &Config,
+    message: &SendSms<'_>,
+    nonce: &Nonce,
+    timestamp: &Timestamp,
+) -> SignedRequest {
+    match config.signature_version {
+        SignatureVersion::V1 => build_v1(config, message, nonce, timestamp),
+        SignatureVersion::V3 => build_v3(config, message, nonce, timestamp),
+    }
+}
+
+/// RPC signature V1: everything, `Signature` included, in a form body.
+fn build_v1(
     config: &Config,
     message: &SendSms<'_>,
     nonce: &Nonce,
@@ -126,6 +148,61 @@ pub fn build(
     SignedRequest {
         url: config.endpoint.to_string(),
         body,
+        headers: vec![("content-type", CONTENT_TYPE.into())],
+        signature,
+    }
+}
+
+/// Signature V3: the API parameters in the query string, the rest in signed `x-acs-*` headers,
+/// an empty body, and an `Authorization` header.
+fn build_v3(
+    config: &Config,
+    message: &SendSms<'_>,
+    nonce: &Nonce,
+    timestamp: &Timestamp,
+) -> SignedRequest {
+    let query = [
+        ("PhoneNumbers", message.phone_numbers),
+        ("SignName", config.sign_name.as_str()),
+        ("TemplateCode", message.template_code),
+        ("TemplateParam", message.template_param),
+    ];
+    let host = config.endpoint.host_header();
+    let hashed_payload = signature_v3::sha256_hex(b"");
+    let mut headers: Vec<(&'static str, String)> = vec![
+        ("x-acs-action", ACTION.into()),
+        ("x-acs-content-sha256", hashed_payload.clone()),
+        ("x-acs-date", timestamp.as_str().into()),
+        ("x-acs-signature-nonce", nonce.as_str().into()),
+        ("x-acs-version", API_VERSION.into()),
+    ];
+    if let Some(token) = &config.security_token {
+        headers.push(("x-acs-security-token", token.expose().into()));
+    }
+    let mut signed: Vec<(&str, &str)> = vec![("host", host.as_str())];
+    signed.extend(headers.iter().map(|(name, value)| (*name, value.as_str())));
+    let canonical = signature_v3::CanonicalRequest {
+        method: HTTP_METHOD,
+        path: config.endpoint.path(),
+        query: &query,
+        headers: &signed,
+        hashed_payload: &hashed_payload,
+    };
+    let signature = signature_v3::sign(
+        &signature_v3::string_to_sign(&canonical.render()),
+        config.access_key_secret.expose(),
+    );
+    let authorization = format!(
+        "{} Credential={},SignedHeaders={},Signature={signature}",
+        signature_v3::ALGORITHM,
+        config.access_key_id,
+        canonical.signed_headers()
+    );
+    headers.push(("authorization", authorization));
+    SignedRequest {
+        url: format!("{}?{}", config.endpoint, canonicalized_query(&query)),
+        body: String::new(),
+        headers,
         signature,
     }
 }
@@ -167,7 +244,11 @@ mod tests {
     }
 
     fn config() -> Config {
-        validate(&json!({
+        config_with(json!({}))
+    }
+
+    fn config_with(extra: serde_json::Value) -> Config {
+        let mut value = json!({
             "accessKeyId": "testid",
             "accessKeySecret": "testsecret",
             "signName": "阿里云短信测试",
@@ -178,8 +259,12 @@ mod tests {
                 { "usageType": "Generic", "templateCode": "A" }
             ],
             "endpoint": "http://127.0.0.1:8080/"
-        }))
-        .unwrap()
+        });
+        value
+            .as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        validate(&value).unwrap()
     }
 
     #[test]
@@ -211,5 +296,102 @@ mod tests {
         let params = parameters(&config, &message, &nonce, &timestamp);
         assert_eq!(request.signature, signature(&params, "testsecret", "POST"));
         assert!(!request.body.contains("testsecret"));
+    }
+
+    fn message() -> SendSms<'static> {
+        SendSms {
+            phone_numbers: "8613012345678",
+            template_code: "SMS_154950909",
+            template_param: r#"{"code":"123456"}"#,
+        }
+    }
+
+    #[test]
+    fn v1_security_token_is_sent_and_signed() {
+        let config = config_with(json!({ "securityToken": "sts-token/with+chars" }));
+        let nonce = Nonce::from_random_bytes([7; 16]);
+        let timestamp = Timestamp::from_unix_millis(1_700_000_000_000);
+        let request = build(&config, &message(), &nonce, &timestamp);
+        assert!(request
+            .body
+            .contains("&SecurityToken=sts-token%2Fwith%2Bchars&"));
+        let params = parameters(&config, &message(), &nonce, &timestamp);
+        assert_eq!(request.signature, signature(&params, "testsecret", "POST"));
+        let without = build(&self::config(), &message(), &nonce, &timestamp);
+        assert_ne!(without.signature, request.signature);
+    }
+
+    #[test]
+    fn v3_request_is_signed_over_query_and_headers() {
+        let config = config_with(json!({ "signatureVersion": "v3" }));
+        let nonce = Nonce::from_random_bytes([7; 16]);
+        let timestamp = Timestamp::from_unix_millis(1_700_000_000_000);
+        let request = build(&config, &message(), &nonce, &timestamp);
+        assert_eq!(
+            request.url,
+            "http://127.0.0.1:8080/?PhoneNumbers=8613012345678\
+             &SignName=%E9%98%BF%E9%87%8C%E4%BA%91%E7%9F%AD%E4%BF%A1%E6%B5%8B%E8%AF%95\
+             &TemplateCode=SMS_154950909&TemplateParam=%7B%22code%22%3A%22123456%22%7D"
+        );
+        assert_eq!(request.body, "");
+        let header = |name: &str| {
+            request
+                .headers
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| v.as_str())
+                .unwrap()
+        };
+        assert_eq!(header("x-acs-action"), "SendSms");
+        assert_eq!(header("x-acs-version"), "2017-05-25");
+        assert_eq!(header("x-acs-date"), "2023-11-14T22:13:20Z");
+        assert_eq!(
+            header("x-acs-signature-nonce"),
+            "07070707-0707-4707-8707-070707070707"
+        );
+        // Re-derive the signature from the canonical request written out by hand.
+        let canonical = "POST\n/\nPhoneNumbers=8613012345678\
+             &SignName=%E9%98%BF%E9%87%8C%E4%BA%91%E7%9F%AD%E4%BF%A1%E6%B5%8B%E8%AF%95\
+             &TemplateCode=SMS_154950909&TemplateParam=%7B%22code%22%3A%22123456%22%7D\n\
+             host:127.0.0.1:8080\nx-acs-action:SendSms\n\
+             x-acs-content-sha256:e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\n\
+             x-acs-date:2023-11-14T22:13:20Z\n\
+             x-acs-signature-nonce:07070707-0707-4707-8707-070707070707\n\
+             x-acs-version:2017-05-25\n\n\
+             host;x-acs-action;x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version\n\
+             e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855";
+        let expected = signature_v3::sign(&signature_v3::string_to_sign(canonical), "testsecret");
+        assert_eq!(request.signature, expected);
+        assert_eq!(
+            header("authorization"),
+            format!(
+                "ACS3-HMAC-SHA256 Credential=testid,SignedHeaders=host;x-acs-action;\
+                 x-acs-content-sha256;x-acs-date;x-acs-signature-nonce;x-acs-version,Signature={expected}"
+            )
+        );
+        assert!(request
+            .headers
+            .iter()
+            .all(|(_, v)| !v.contains("testsecret")));
+    }
+
+    #[test]
+    fn v3_security_token_is_a_signed_header() {
+        let config = config_with(json!({ "signatureVersion": "v3", "securityToken": "sts-token" }));
+        let request = build(
+            &config,
+            &message(),
+            &Nonce::from_random_bytes([7; 16]),
+            &Timestamp::from_unix_millis(0),
+        );
+        let (_, authorization) = request
+            .headers
+            .iter()
+            .find(|(n, _)| *n == "authorization")
+            .unwrap();
+        assert!(authorization.contains("x-acs-security-token;x-acs-signature-nonce"));
+        assert!(request
+            .headers
+            .contains(&("x-acs-security-token", "sts-token".to_string())));
     }
 }

@@ -21,7 +21,7 @@ use crate::config::{self, Config};
 use crate::error::{ErrorCode, Failure};
 use crate::message;
 use crate::phone;
-use crate::request::{Nonce, Timestamp, CONTENT_TYPE, HTTP_METHOD};
+use crate::request::{Nonce, SignedRequest, Timestamp, HTTP_METHOD};
 use crate::response;
 use crate::signature;
 
@@ -158,7 +158,7 @@ async fn send(data: &JsValue, config: &Config) -> Result<response::SendSmsResult
     // `Date.now()` is a non-negative integer of milliseconds for any real clock.
     let timestamp = Timestamp::from_unix_millis(js_sys::Date::now().max(0.0) as u64);
     let request = message::prepare(&data, config, &nonce, &timestamp)?;
-    let (status, body) = post(&request.url, &request.body, config.timeout_ms).await?;
+    let (status, body) = post(&request, config.timeout_ms).await?;
     response::parse(status, &body)
 }
 
@@ -236,17 +236,21 @@ impl Drop for AbortTimer {
     }
 }
 
-/// POSTs the form with the host's `fetch`, aborting after `timeout_ms` (headers and body both).
-async fn post(url: &str, body: &str, timeout_ms: u32) -> Result<(u16, String), Failure> {
+/// POSTs the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and
+/// body both).
+async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
+    let url = request.url.as_str();
     let network = |why: String| Failure::new(ErrorCode::General, why);
     let controller = web_sys::AbortController::new()
         .map_err(|e| network(format!("AbortController unavailable: {}", describe(&e))))?;
     let headers = js_sys::Object::new();
-    js_sys::Reflect::set(&headers, &"content-type".into(), &CONTENT_TYPE.into())
-        .map_err(|e| network(describe(&e)))?;
+    for (name, value) in &request.headers {
+        js_sys::Reflect::set(&headers, &(*name).into(), &value.into())
+            .map_err(|e| network(describe(&e)))?;
+    }
     let init = web_sys::RequestInit::new();
     init.set_method(HTTP_METHOD);
-    init.set_body(&JsValue::from_str(body));
+    init.set_body(&JsValue::from_str(&request.body));
     init.set_headers(&headers);
     init.set_signal(Some(&controller.signal()));
     // A redirect would re-send the signed request wherever `Location` points, clear text

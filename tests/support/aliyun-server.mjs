@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// A local stand-in for Aliyun's dysmsapi `SendSms` endpoint (RPC style, signature version 1.0).
+// A local stand-in for Aliyun's dysmsapi `SendSms` endpoint: RPC style with signature version 1.0
+// (HMAC-SHA1, parameters in a form), or signature V3 (ACS3-HMAC-SHA256: parameters in the query,
+// signed x-acs-* headers and an Authorization header).
 //
 // It verifies every request on its own terms: its own RFC 3986 encoder, its own canonical query
 // and HMAC-SHA1 (node:crypto), and its own checks of each parameter. Nothing here is imported from
@@ -8,6 +10,8 @@
 // Library use (tests, scripts/start.mjs):
 //
 //   const server = await startAliyunServer({ credentials: { id: 'secret' } });
+//   // STS: requests with this key id must carry this token (SecurityToken / x-acs-security-token)
+//   const sts = await startAliyunServer({ credentials: { id: 'secret' }, securityTokens: { id: 'token' } });
 //   server.url            // 'http://127.0.0.1:<port>/'
 //   server.requests       // [{ method, path, headers, rawBody, params, verified, ... }]
 //   server.setMode(mode)  // how every following request is answered
@@ -23,7 +27,7 @@
 // Standalone: `node tests/support/aliyun-server.mjs [--port 0] [--access-key-id ID]
 // [--access-key-secret SECRET]` prints its URL and logs each signed request it receives.
 
-import { createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
 import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -105,6 +109,27 @@ export function stringToSign(method, params) {
 export function sign(method, params, secret) {
   return createHmac('sha1', `${secret}&`).update(stringToSign(method, params), 'utf8').digest('base64');
 }
+
+/** Signature V3: the canonical request, written from Alibaba Cloud's V3 guide. */
+export function canonicalRequestV3({ method, path, query, headers, signedHeaders, hashedPayload }) {
+  const names = signedHeaders.split(';');
+  const canonicalHeaders = names.map((name) => `${name}:${String(headers[name] ?? '').trim()}\n`).join('');
+  return [method.toUpperCase(), path, canonicalQuery(query), canonicalHeaders, signedHeaders, hashedPayload].join('\n');
+}
+
+/** hex(HMAC-SHA256(secret, "ACS3-HMAC-SHA256\n" + hex(sha256(canonical request)))). */
+export function signV3(canonicalRequest, secret) {
+  const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
+  return createHmac('sha256', secret).update(stringToSign, 'utf8').digest('hex');
+}
+
+const AUTHORIZATION_V3 = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$/;
+
+const safeEqual = (given, expected) => {
+  const a = Buffer.from(String(given));
+  const b = Buffer.from(String(expected));
+  return a.length === b.length && timingSafeEqual(a, b);
+};
 
 // ---------------------------------------------------------------------------------------------
 // Request parsing.
@@ -219,6 +244,7 @@ export async function startAliyunServer({
   log,
   signNames,
   templateCodes,
+  securityTokens = {},
   now = Date.now,
 } = {}) {
   const requests = [];
@@ -226,7 +252,103 @@ export async function startAliyunServer({
   const pending = [];
   let mode = 'ok';
 
+  /** STS: a key id with a configured token must present exactly that token. */
+  function tokenProblem(accessKeyId, token) {
+    if (!Object.hasOwn(securityTokens, accessKeyId)) return undefined;
+    if (token === undefined || token === '') {
+      return { status: 400, code: 'MissingSecurityToken', message: 'SecurityToken is mandatory for temporary credentials.' };
+    }
+    if (!safeEqual(token, securityTokens[accessKeyId])) {
+      return { status: 400, code: 'InvalidSecurityToken.MismatchWithAccessKey', message: 'The security token does not match the access key.' };
+    }
+    return undefined;
+  }
+
+  /** Aliyun's business checks, answered with HTTP 200 and an isv.* code. */
+  function businessProblem(params) {
+    if (!PHONE_DIGITS.test(params.PhoneNumbers ?? '')) {
+      return { status: 200, code: 'isv.MOBILE_NUMBER_ILLEGAL', message: 'Illegal mobile number.' };
+    }
+    if (signNames && !signNames.includes(params.SignName)) {
+      return { status: 200, code: 'isv.SMS_SIGNATURE_ILLEGAL', message: 'The SMS signature is illegal.' };
+    }
+    if (templateCodes && !templateCodes.includes(params.TemplateCode)) {
+      return { status: 200, code: 'isv.SMS_TEMPLATE_ILLEGAL', message: 'The SMS template is illegal.' };
+    }
+    if (params.TemplateParam !== undefined) {
+      const problem = templateParamProblem(params.TemplateParam);
+      if (problem) return { status: 200, code: 'isv.INVALID_JSON_PARAM', message: problem };
+    }
+    return undefined;
+  }
+
+  function verifyV3(record, authorization) {
+    const { params, method, headers } = record;
+    record.signatureVersion = 'v3';
+    const match = AUTHORIZATION_V3.exec(authorization);
+    if (!match) {
+      return { status: 400, code: 'InvalidAuthorization', message: 'Authorization is not ACS3-HMAC-SHA256 Credential=,SignedHeaders=,Signature=' };
+    }
+    const [, accessKeyId, signedHeaders, given] = match;
+    record.accessKeyId = accessKeyId;
+    const expectedHeaders = { 'x-acs-action': API.action, 'x-acs-version': API.version };
+    for (const [name, value] of Object.entries(expectedHeaders)) {
+      if (headers[name] !== value) return { status: 400, code: 'InvalidParameter', message: `${name} must be ${value}` };
+    }
+    for (const name of ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
+      if (!headers[name]) return { status: 400, code: `Missing${name}`, message: `${name} is mandatory.` };
+    }
+    const names = signedHeaders.split(';');
+    const mustSign = ['host', ...Object.keys(headers).filter((name) => name.startsWith('x-acs-'))];
+    const unsigned = mustSign.find((name) => !names.includes(name));
+    if (unsigned || [...names].sort().join(';') !== signedHeaders) {
+      return { status: 400, code: 'InvalidSignedHeaders', message: `SignedHeaders must list host and every x-acs-* header, sorted (${unsigned ?? 'order'})` };
+    }
+    const late = timestampProblem(headers['x-acs-date'], now());
+    if (late) return { status: 400, code: late[0], message: late[1] };
+    const bodyHash = createHash('sha256').update(record.rawBody, 'utf8').digest('hex');
+    if (headers['x-acs-content-sha256'] !== bodyHash) {
+      return { status: 400, code: 'InvalidContentSha256', message: 'x-acs-content-sha256 does not match the body.' };
+    }
+    if (!Object.hasOwn(credentials, accessKeyId)) {
+      return { status: 404, code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' };
+    }
+    record.canonicalRequest = canonicalRequestV3({
+      method,
+      path: record.path,
+      query: params,
+      headers,
+      signedHeaders,
+      hashedPayload: headers['x-acs-content-sha256'],
+    });
+    record.expectedSignature = signV3(record.canonicalRequest, credentials[accessKeyId]);
+    record.verified = safeEqual(given, record.expectedSignature);
+    if (!record.verified) {
+      return {
+        status: 400,
+        code: 'SignatureDoesNotMatch',
+        message: `Specified signature is not matched with our calculation. server canonical request is:${record.canonicalRequest}`,
+      };
+    }
+    const nonce = headers['x-acs-signature-nonce'];
+    record.nonce = nonce;
+    if (usedNonces.has(nonce)) {
+      record.replayed = true;
+      return { status: 400, code: 'SignatureNonceUsed', message: 'Specified signature nonce was used already.' };
+    }
+    usedNonces.add(nonce);
+    const token = tokenProblem(accessKeyId, headers['x-acs-security-token']);
+    if (token) return token;
+    for (const name of ['PhoneNumbers', 'SignName', 'TemplateCode']) {
+      if (!params[name]) return { status: 400, code: `Missing${name}`, message: `${name} is mandatory for this action.` };
+    }
+    return businessProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
+  }
+
   function verify(record) {
+    const authorization = record.headers.authorization;
+    if (authorization !== undefined) return verifyV3(record, authorization);
+    record.signatureVersion = 'v1';
     const { params, method } = record;
     const missing = REQUIRED_PARAMETERS.find((name) => params[name] === undefined || params[name] === '');
     if (missing) {
@@ -278,22 +400,11 @@ export async function startAliyunServer({
       return { status: 400, code: 'SignatureNonceUsed', message: 'Specified signature nonce was used already.' };
     }
     usedNonces.add(params.SignatureNonce);
-
-    // Business checks: Aliyun answers these with HTTP 200 and an isv.* code.
-    if (!PHONE_DIGITS.test(params.PhoneNumbers)) {
-      return { status: 200, code: 'isv.MOBILE_NUMBER_ILLEGAL', message: 'Illegal mobile number.' };
-    }
-    if (signNames && !signNames.includes(params.SignName)) {
-      return { status: 200, code: 'isv.SMS_SIGNATURE_ILLEGAL', message: 'The SMS signature is illegal.' };
-    }
-    if (templateCodes && !templateCodes.includes(params.TemplateCode)) {
-      return { status: 200, code: 'isv.SMS_TEMPLATE_ILLEGAL', message: 'The SMS template is illegal.' };
-    }
-    if (params.TemplateParam !== undefined) {
-      const problem = templateParamProblem(params.TemplateParam);
-      if (problem) return { status: 200, code: 'isv.INVALID_JSON_PARAM', message: problem };
-    }
-    return { status: 200, code: 'OK', message: 'OK' };
+    record.nonce = params.SignatureNonce;
+    record.accessKeyId = params.AccessKeyId;
+    const token = tokenProblem(params.AccessKeyId, params.SecurityToken);
+    if (token) return token;
+    return businessProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
   }
 
   function sendJson(res, status, object, requestId) {
@@ -374,7 +485,10 @@ export async function startAliyunServer({
   async function handle(req, res) {
     res.setHeader('access-control-allow-origin', '*');
     res.setHeader('access-control-allow-methods', 'POST, GET, OPTIONS');
-    res.setHeader('access-control-allow-headers', 'content-type');
+    res.setHeader(
+      'access-control-allow-headers',
+      'content-type, authorization, x-acs-action, x-acs-version, x-acs-date, x-acs-signature-nonce, x-acs-content-sha256, x-acs-security-token',
+    );
     res.setHeader('access-control-expose-headers', 'x-acs-request-id');
     res.setHeader('access-control-max-age', '600');
     if (req.method === 'OPTIONS') {
@@ -411,6 +525,7 @@ export async function startAliyunServer({
       outcome = verify(record);
       record.bodyIsCanonical =
         record.verified &&
+        record.signatureVersion === 'v1' &&
         record.rawBody === `${canonicalQuery(Object.fromEntries(Object.entries(params).filter(([k]) => k !== 'Signature')))}&Signature=${rfc3986(params.Signature)}`;
     } catch (error) {
       if (!(error instanceof BadRequest)) throw error;
@@ -492,6 +607,11 @@ export function formatRequest(record) {
   const keys = Object.keys(record.params).sort();
   const width = Math.max(0, ...keys.map((k) => k.length));
   for (const key of keys) lines.push(`  ${key.padEnd(width)} = ${record.params[key]}`);
+  if (record.signatureVersion === 'v3') {
+    for (const [name, value] of Object.entries(record.headers).sort()) {
+      if (name === 'authorization' || name.startsWith('x-acs-')) lines.push(`  ${name}: ${value}`);
+    }
+  }
   if (record.stringToSign) lines.push(`  string to sign: ${record.stringToSign}`);
   return lines.join('\n');
 }
