@@ -277,6 +277,20 @@ impl Checker {
         }
     }
 
+    /// A template code: a string, possibly empty. The TypeScript connector accepts `""` for
+    /// templates that are never used, so a config that worked there must validate here; an empty
+    /// code is refused only when its template is picked for a message.
+    fn template_code_string(
+        &mut self,
+        value: Option<&Value>,
+        path: &[PathSegment],
+    ) -> Option<String> {
+        match value {
+            Some(Value::String(s)) if s.is_empty() => Some(String::new()),
+            other => self.non_empty_string(other, path),
+        }
+    }
+
     /// An optional string; `null` and `""` mean "use the default", as an emptied form field does.
     fn optional_string(&mut self, object: &Map<String, Value>, key: &str) -> Option<String> {
         match object.get(key) {
@@ -307,11 +321,11 @@ impl Checker {
         let usage_type = self.non_empty_string(object.get("usageType"), &path("usageType"));
         let code = match object.get("templateCode") {
             Some(Value::Object(regional)) => {
-                let china = self.non_empty_string(
+                let china = self.template_code_string(
                     regional.get("china"),
                     &[&path("templateCode")[..], &["china".into()]].concat(),
                 );
-                let overseas = self.non_empty_string(
+                let overseas = self.template_code_string(
                     regional.get("overseas"),
                     &[&path("templateCode")[..], &["overseas".into()]].concat(),
                 );
@@ -320,7 +334,7 @@ impl Checker {
                     .map(|(china, overseas)| TemplateCode::Regional { china, overseas })
             }
             Some(Value::String(_)) | None | Some(Value::Null) => self
-                .non_empty_string(object.get("templateCode"), &path("templateCode"))
+                .template_code_string(object.get("templateCode"), &path("templateCode"))
                 .map(TemplateCode::Single),
             Some(other) => {
                 self.report(
@@ -863,9 +877,9 @@ mod tests {
     }
 
     #[test]
-    fn template_code_needs_both_regions_non_empty() {
+    fn template_code_needs_both_regions_as_strings() {
         let mut value = good();
-        value["templates"][1]["templateCode"] = json!({ "china": "", "overseas": 3 });
+        value["templates"][1]["templateCode"] = json!({ "china": " A", "overseas": 3 });
         let found = issues(value);
         assert_eq!(
             paths(&found),
@@ -874,8 +888,24 @@ mod tests {
                 r#"["templates",1,"templateCode","overseas"]"#
             ]
         );
+        assert_eq!(found[0].code, IssueCode::InvalidString);
+        assert_eq!(found[1].code, IssueCode::InvalidType);
+    }
+
+    /// As in the TypeScript connector, `""` validates (for templates never used); sending with
+    /// such a template fails instead (see `message`).
+    #[test]
+    fn empty_template_codes_validate() {
         let mut value = good();
         value["templates"][0]["templateCode"] = json!("");
+        value["templates"][1]["templateCode"] = json!({ "china": "", "overseas": "" });
+        let config = validate(&value).unwrap();
+        assert_eq!(
+            config.templates.pick("SignIn").code,
+            TemplateCode::Single(String::new())
+        );
+        let mut value = good();
+        value["templates"][0]["templateCode"] = json!("   ");
         assert_eq!(issues(value)[0].code, IssueCode::TooSmall);
     }
 

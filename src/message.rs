@@ -58,6 +58,15 @@ pub fn prepare(
     let phone = PhoneNumber::parse(to).map_err(|e| bad(format!("Invalid `to`: {e}")))?;
     let template = config.templates.pick(usage_type);
     let code = template_code(template, &phone, config.strict_phone_region_number_check);
+    if code.is_empty() {
+        return Err(Failure::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "The {} template has an empty templateCode for this number's region",
+                template.usage_type
+            ),
+        ));
+    }
     let param = template_param(payload);
     Ok(request::build(
         config,
@@ -161,6 +170,32 @@ mod tests {
         let request = send(json!({ "to": "13012345678" }), false).unwrap();
         assert_eq!(field(&request, "TemplateCode"), "SMS_GENERIC");
         assert_eq!(field(&request, "TemplateParam"), percent_encode("{}"));
+    }
+
+    #[test]
+    fn empty_template_code_fails_only_when_picked() {
+        let mut value = config(false).to_json();
+        value["templates"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "usageType": "BindMfa", "templateCode": "" }));
+        value["templates"][1]["templateCode"] = json!({ "china": "SMS_REG_CN", "overseas": "" });
+        let config = validate(&value).unwrap();
+        let send = |usage: &str, to: &str| {
+            prepare(
+                &json!({ "to": to, "type": usage, "payload": { "code": "1" } }),
+                &config,
+                &Nonce::from_random_bytes([1; 16]),
+                &Timestamp::from_unix_millis(0),
+            )
+        };
+        assert!(send("SignIn", "13012345678").is_ok());
+        assert!(send("Register", "13012345678").is_ok());
+        for (usage, to) in [("BindMfa", "13012345678"), ("Register", "+1 862 401 7194")] {
+            let failure = send(usage, to).unwrap_err();
+            assert_eq!(failure.code, ErrorCode::InvalidConfig);
+            assert!(failure.data.error_description.contains(usage));
+        }
     }
 
     #[test]
