@@ -37,6 +37,7 @@ export const metadata = Object.freeze({
     'zh-CN': '阿里云短信服务',
     'tr-TR': 'Aliyun SMS Servisi',
     ko: 'Aliyun Short 메세지 서비스',
+    de: 'Aliyun Kurznachrichtendienst',
   },
   logo: './logo.svg',
   logoDark: null,
@@ -45,6 +46,7 @@ export const metadata = Object.freeze({
     'zh-CN': '阿里云是全球性的云服务提供商。',
     'tr-TR': 'Aliyun, çevrimiçi işletmelere bulut bilişim hizmetleri sunmaktadır.',
     ko: 'Aliyun는 온라인 비지니스를 위해 클라우딩 컴퓨팅 서비스를 제공합니다.',
+    de: 'Aliyun bietet Online-Unternehmen Cloud-Computing-Dienste an.',
   },
   readme: './README.md',
   formItems: [
@@ -88,6 +90,29 @@ export const metadata = Object.freeze({
       defaultValue: false,
       description:
         "When this configuration is enabled, the connector will assume by default that all phone numbers include a valid region code and rely on this to determine whether the phone number belongs to mainland China. If your users' phone numbers do not include a region code due to historical reasons, their sign-in processes may be affected. Please enable this setting with caution.",
+    },
+    {
+      key: 'signatureVersion',
+      label: 'Signature Version',
+      type: ConnectorConfigFormItemType.Select,
+      required: false,
+      defaultValue: 'v1',
+      selectItems: [
+        { value: 'v1', title: 'V1 (HMAC-SHA1, as the official connector)' },
+        { value: 'v3', title: 'V3 (ACS3-HMAC-SHA256, recommended by Alibaba Cloud)' },
+      ],
+      description:
+        'How requests are signed. V1 is what the official connector sends; V3 is the signature Alibaba Cloud recommends.',
+    },
+    {
+      key: 'securityToken',
+      label: 'Security Token (STS)',
+      type: ConnectorConfigFormItemType.Text,
+      required: false,
+      isConfidential: true,
+      placeholder: '<sts-security-token>',
+      description:
+        'Only for temporary credentials from STS (RAM role): the SecurityToken issued with the temporary AccessKey pair. Leave empty for a permanent AccessKey.',
     },
     {
       key: 'endpoint',
