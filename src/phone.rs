@@ -22,9 +22,16 @@ impl fmt::Display for PhoneError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Empty => f.write_str("Phone number is empty"),
-            Self::InvalidCharacter(c) => {
-                write!(f, "Phone number contains an invalid character {c:?}")
+            // Written out rather than `{c:?}`: Debug formatting of chars pulls Unicode tables
+            // into the `.wasm`.
+            Self::InvalidCharacter(c) if c.is_ascii_graphic() => {
+                write!(f, "Phone number contains an invalid character '{c}'")
             }
+            Self::InvalidCharacter(c) => write!(
+                f,
+                "Phone number contains an invalid character U+{:04X}",
+                u32::from(*c)
+            ),
             Self::TooShort(n) => write!(
                 f,
                 "Phone number has {n} digits, fewer than the minimum of {MIN_DIGITS}"

@@ -113,7 +113,7 @@ fn quote(body: &str) -> String {
     if trimmed.chars().nth(QUOTED_BODY_CHARS).is_some() {
         quoted.push('…');
     }
-    format!("{quoted:?}")
+    format!("\"{quoted}\"")
 }
 
 #[cfg(test)]

@@ -128,7 +128,7 @@ pub fn get_signature(
     for (key, value) in &object {
         match value {
             Value::String(text) => pairs.push((key.as_str(), text.as_str())),
-            _ => return Err(bad(format!("Parameter {key:?} must be a string"))),
+            _ => return Err(bad(format!("Parameter \"{key}\" must be a string"))),
         }
     }
     Ok(signature::signature(&pairs, access_key_secret, method))
