@@ -182,10 +182,33 @@ export const configGuard = Object.freeze({
   },
 });
 
+/**
+ * Joins `{ k: v }` as `k\0v\0…` when every value is a string without NUL: one string crosses into
+ * WebAssembly instead of a JSON round trip. Anything else takes the general (JSON) path, which
+ * also produces the error for non-string values.
+ */
+const flatten = (parameters) => {
+  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
+    return undefined;
+  }
+  const parts = [];
+  for (const [key, value] of Object.entries(parameters)) {
+    if (typeof value !== 'string' || key.includes('\0') || value.includes('\0')) {
+      return undefined;
+    }
+    parts.push(key, value);
+  }
+  // `{}` gives '' (no pairs); `{ '': '' }` gives '\0' (one empty pair).
+  return parts.join('\0');
+};
+
 /** Aliyun RPC signature v1 (HMAC-SHA1), as the TypeScript connector's `getSignature`. */
 export const getSignature = (parameters, accessKeySecret, method) => {
   try {
-    return wasm.getSignature(parameters, String(accessKeySecret), String(method));
+    const flat = flatten(parameters);
+    return flat === undefined
+      ? wasm.getSignature(parameters, String(accessKeySecret), String(method))
+      : wasm.getSignatureFlat(flat, String(accessKeySecret), String(method));
   } catch (error) {
     throw toConnectorError(error);
   }

@@ -66,6 +66,10 @@ describe('getSignature', () => {
     const awkward = [
       {},
       { a: '' },
+      // The fast path joins pairs with NUL: empty keys and values must survive it.
+      { '': '' },
+      { '': 'x', y: '' },
+      { 'k\u0000ey': 'v' },
       { ' ': ' ', '+': '+', '*': '*', '~': '~', "'": "'", '!': '!', '(': ')' },
       { 中文: '阿里云短信测试', emoji: '📱✓', nul: 'a\u0000b', newline: 'a\nb\r\n' },
       { PhoneNumbers: '8613012345678', TemplateParam: '{"code":"123456","x":"a b&c=d%e"}' },
