@@ -11,6 +11,9 @@ use serde_json::{json, Map, Value};
 
 use crate::endpoint::Endpoint;
 use crate::error::{ErrorCode, Failure};
+use crate::limits::{
+    clip, MAX_ENDPOINT_BYTES, MAX_FIELD_BYTES, MAX_SECURITY_TOKEN_BYTES, MAX_TEMPLATES,
+};
 
 /// Usage types Logto needs for its full sign-up, sign-in and password-reset flows.
 pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
@@ -247,9 +250,27 @@ impl Checker {
     }
 
     fn non_empty_string(&mut self, value: Option<&Value>, path: &[PathSegment]) -> Option<String> {
+        self.bounded_string(value, path, MAX_FIELD_BYTES)
+    }
+
+    /// A required non-empty string of at most `max` bytes, without surrounding whitespace.
+    fn bounded_string(
+        &mut self,
+        value: Option<&Value>,
+        path: &[PathSegment],
+        max: usize,
+    ) -> Option<String> {
         match value {
             None | Some(Value::Null) => {
                 self.report(IssueCode::InvalidType, path, "Required");
+                None
+            }
+            Some(Value::String(s)) if s.len() > max => {
+                self.report(
+                    IssueCode::TooBig,
+                    path,
+                    format!("Must be at most {max} bytes, received {}", s.len()),
+                );
                 None
             }
             Some(Value::String(s)) if s.trim().is_empty() => {
@@ -356,7 +377,7 @@ impl Checker {
                     self.report(
                         IssueCode::InvalidEnumValue,
                         &path("type"),
-                        format!("Expected 0 | 1 | 2 | 6 | 7, received {value}"),
+                        format!("Expected 0 | 1 | 2 | 6 | 7, received {}", described(value)),
                     );
                 }
                 parsed
@@ -385,6 +406,17 @@ impl Checker {
                 return None;
             }
         };
+        if items.len() > MAX_TEMPLATES {
+            self.report(
+                IssueCode::TooBig,
+                &["templates".into()],
+                format!(
+                    "Must contain at most {MAX_TEMPLATES} templates, received {}",
+                    items.len()
+                ),
+            );
+            return None;
+        }
         let parsed: Vec<Option<Template>> = items
             .iter()
             .enumerate()
@@ -442,7 +474,7 @@ impl Checker {
                 self.report(
                     IssueCode::InvalidEnumValue,
                     &["signatureVersion".into()],
-                    format!("Expected 'v1' | 'v3', received '{other}'"),
+                    format!("Expected 'v1' | 'v3', received '{}'", clip(other)),
                 );
                 None
             }
@@ -455,7 +487,7 @@ impl Checker {
             None | Some(Value::Null) => Some(None),
             Some(Value::String(s)) if s.is_empty() => Some(None),
             value => self
-                .non_empty_string(value, &["securityToken".into()])
+                .bounded_string(value, &["securityToken".into()], MAX_SECURITY_TOKEN_BYTES)
                 .map(|token| Some(Secret::new(token))),
         }
     }
@@ -463,6 +495,14 @@ impl Checker {
     fn endpoint(&mut self, object: &Map<String, Value>) -> Option<Endpoint> {
         match self.optional_string(object, "endpoint") {
             None => Some(Endpoint::default()),
+            Some(text) if text.len() > MAX_ENDPOINT_BYTES => {
+                self.report(
+                    IssueCode::TooBig,
+                    &["endpoint".into()],
+                    format!("Must be at most {MAX_ENDPOINT_BYTES} bytes"),
+                );
+                None
+            }
             Some(text) => match Endpoint::parse(&text) {
                 Ok(endpoint) => Some(endpoint),
                 Err(message) => {
@@ -631,6 +671,15 @@ impl Config {
             object.insert("securityToken".into(), json!(token.expose()));
         }
         json
+    }
+}
+
+/// A number as written, anything else by its type: never megabytes of echoed input.
+fn described(value: &Value) -> String {
+    match value {
+        Value::Number(n) => clip(&n.to_string()),
+        Value::String(s) => format!("'{}'", clip(s)),
+        other => type_name(other).to_string(),
     }
 }
 

@@ -21,6 +21,7 @@
 pub mod config;
 pub mod endpoint;
 pub mod error;
+pub mod limits;
 pub mod message;
 pub mod phone;
 pub mod request;

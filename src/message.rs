@@ -4,6 +4,7 @@ use serde_json::{Map, Value};
 
 use crate::config::{type_name, Config, GENERIC_USAGE_TYPE};
 use crate::error::{ErrorCode, Failure};
+use crate::limits::{MAX_FIELD_BYTES, MAX_TEMPLATE_PARAM_BYTES, MAX_TO_CHARS};
 use crate::phone::PhoneNumber;
 use crate::request::{self, Nonce, SendSms, SignedRequest, Timestamp};
 use crate::template::{template_code, template_param};
@@ -55,6 +56,16 @@ pub fn prepare(
             )))
         }
     };
+    if to.chars().count() > MAX_TO_CHARS {
+        return Err(bad(format!(
+            "Invalid `to`: longer than {MAX_TO_CHARS} characters"
+        )));
+    }
+    if usage_type.len() > MAX_FIELD_BYTES {
+        return Err(bad(format!(
+            "`type` is longer than {MAX_FIELD_BYTES} bytes"
+        )));
+    }
     let phone = PhoneNumber::parse(to).map_err(|e| bad(format!("Invalid `to`: {e}")))?;
     let template = config.templates.pick(usage_type);
     let code = template_code(template, &phone, config.strict_phone_region_number_check);
@@ -68,6 +79,12 @@ pub fn prepare(
         ));
     }
     let param = template_param(payload);
+    if param.len() > MAX_TEMPLATE_PARAM_BYTES {
+        return Err(bad(format!(
+            "TemplateParam is {} bytes, more than the limit of {MAX_TEMPLATE_PARAM_BYTES}",
+            param.len()
+        )));
+    }
     Ok(request::build(
         config,
         &SendSms {

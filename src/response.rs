@@ -10,9 +10,12 @@ use serde_json::Value;
 
 use crate::config::type_name;
 use crate::error::{ErrorCode, Failure};
+use crate::limits::MAX_RESPONSE_BYTES;
 
 /// Bodies longer than this are not the JSON we expect; only a prefix is quoted in errors.
 const QUOTED_BODY_CHARS: usize = 200;
+/// Aliyun's messages are a sentence; longer ones (a proxy's page in `Message`?) are cut.
+const MAX_ALIYUN_TEXT_CHARS: usize = 512;
 
 /// A successful send, passed back to Logto as Aliyun sent it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -51,6 +54,12 @@ pub fn parse(status: u16, body: &str) -> Result<SendSmsResult, Failure> {
         )
         .with_status(status)
     };
+    if body.len() > MAX_RESPONSE_BYTES {
+        return Err(invalid(format!(
+            "an answer of {} bytes exceeds the {MAX_RESPONSE_BYTES}-byte limit",
+            body.len()
+        )));
+    }
     let value: Value =
         serde_json::from_str(body).map_err(|_| invalid(format!("not JSON: {}", quote(body))))?;
     let Value::Object(object) = &value else {
@@ -88,6 +97,9 @@ pub fn parse(status: u16, body: &str) -> Result<SendSmsResult, Failure> {
     } else {
         classify(&code)
     };
+    // Aliyun's own codes and messages are short; anything longer is cut, not echoed whole.
+    let code = clip_long(code);
+    let message = message.map(clip_long);
     let description = match &message {
         Some(message) => format!("Aliyun SendSms failed: {code}: {message}"),
         None => format!("Aliyun SendSms failed: {code}"),
@@ -97,6 +109,14 @@ pub fn parse(status: u16, body: &str) -> Result<SendSmsResult, Failure> {
     failure.data.aliyun_message = message;
     failure.data.request_id = request_id;
     Err(failure)
+}
+
+/// Keeps up to [`MAX_ALIYUN_TEXT_CHARS`] characters.
+fn clip_long(text: String) -> String {
+    match text.char_indices().nth(MAX_ALIYUN_TEXT_CHARS) {
+        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()),
+        None => text,
+    }
 }
 
 /// A short, single-line quote of a body for an error message.
@@ -203,10 +223,14 @@ mod tests {
 
     #[test]
     fn long_bodies_are_quoted_briefly() {
-        let body = "x".repeat(100_000);
+        let body = "x".repeat(10_000);
         let failure = parse(500, &body).unwrap_err();
         assert!(failure.data.error_description.len() < 400);
         assert!(failure.data.error_description.ends_with("…\""));
+        // Above the limit the body is not even parsed.
+        let failure = parse(200, &"x".repeat(MAX_RESPONSE_BYTES + 1)).unwrap_err();
+        assert_eq!(failure.code, ErrorCode::InvalidResponse);
+        assert!(failure.data.error_description.contains("limit"));
     }
 
     #[test]

@@ -19,6 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::config::{self, Config};
 use crate::error::{ErrorCode, Failure};
+use crate::limits::{MAX_CONFIG_JSON_BYTES, MAX_MESSAGE_JSON_BYTES, MAX_RESPONSE_BYTES};
 use crate::message;
 use crate::phone;
 use crate::request::{Nonce, SignedRequest, Timestamp, HTTP_METHOD};
@@ -50,31 +51,76 @@ fn failure_to_js(failure: &Failure) -> JsValue {
     to_js(failure)
 }
 
-/// A JS value as `serde_json::Value`, via `JSON.stringify`. `undefined` becomes `null`.
-fn from_js(value: &JsValue, what: &str, code: ErrorCode) -> Result<Value, Failure> {
+/// Why a JS value could not be read: too big, or not representable as JSON.
+enum Unreadable {
+    TooBig(Failure),
+    NotJson(Failure),
+}
+
+impl Unreadable {
+    fn into_failure(self) -> Failure {
+        match self {
+            Self::TooBig(failure) | Self::NotJson(failure) => failure,
+        }
+    }
+}
+
+/// A JS value as `serde_json::Value`, via `JSON.stringify`. `undefined` becomes `null`. Text
+/// longer than `limit` bytes is refused before it is copied into WebAssembly memory.
+fn from_js(
+    value: &JsValue,
+    what: &str,
+    code: ErrorCode,
+    limit: usize,
+) -> Result<Value, Unreadable> {
     if value.is_undefined() {
         return Ok(Value::Null);
     }
-    let text = js_sys::JSON::stringify(value)
-        .ok()
-        .and_then(|s| s.as_string())
-        .ok_or_else(|| {
-            Failure::new(
-                code,
-                format!("{what} cannot be serialised to JSON (cyclic, BigInt or too deep)"),
-            )
-        })?;
-    serde_json::from_str(&text)
-        .map_err(|e| Failure::new(code, format!("{what} is not valid JSON data: {e}")))
+    let too_big = || {
+        Unreadable::TooBig(Failure::new(
+            code,
+            format!("{what} is too large: its JSON exceeds the limit of {limit} bytes"),
+        ))
+    };
+    let json = js_sys::JSON::stringify(value).map_err(|_| {
+        Unreadable::NotJson(Failure::new(
+            code,
+            format!("{what} cannot be serialised to JSON (cyclic, BigInt or too deep)"),
+        ))
+    })?;
+    // UTF-16 length first: it bounds the UTF-8 size from below without copying anything.
+    if json.length() as usize > limit {
+        return Err(too_big());
+    }
+    let text = json.as_string().unwrap_or_default();
+    if text.len() > limit {
+        return Err(too_big());
+    }
+    serde_json::from_str(&text).map_err(|e| {
+        Unreadable::NotJson(Failure::new(
+            code,
+            format!("{what} is not valid JSON data: {e}"),
+        ))
+    })
 }
 
 fn validated(config: &JsValue) -> Result<Config, Failure> {
     // A config JSON cannot represent is reported as an issue too, so `issues` is always there.
-    let value = from_js(config, "Config", ErrorCode::InvalidConfig).map_err(|failure| {
+    let value = from_js(
+        config,
+        "Config",
+        ErrorCode::InvalidConfig,
+        MAX_CONFIG_JSON_BYTES,
+    )
+    .map_err(|unreadable| {
+        let code = match unreadable {
+            Unreadable::TooBig(_) => config::IssueCode::TooBig,
+            Unreadable::NotJson(_) => config::IssueCode::Custom,
+        };
         config::invalid_config(vec![config::Issue {
-            code: config::IssueCode::Custom,
+            code,
             path: Vec::new(),
-            message: failure.data.error_description,
+            message: unreadable.into_failure().data.error_description,
         }])
     })?;
     config::validate(&value).map_err(config::invalid_config)
@@ -119,8 +165,9 @@ pub fn get_signature(
         &parameters,
         "Parameters",
         ErrorCode::InvalidRequestParameters,
+        MAX_MESSAGE_JSON_BYTES,
     )
-    .map_err(|f| failure_to_js(&f))?;
+    .map_err(|unreadable| failure_to_js(&unreadable.into_failure()))?;
     let Value::Object(object) = value else {
         return Err(bad("Parameters must be an object of strings".into()));
     };
@@ -168,7 +215,13 @@ pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsV
 }
 
 async fn send(data: &JsValue, config: &Config) -> Result<response::SendSmsResult, Failure> {
-    let data = from_js(data, "Message data", ErrorCode::InvalidRequestParameters)?;
+    let data = from_js(
+        data,
+        "Message data",
+        ErrorCode::InvalidRequestParameters,
+        MAX_MESSAGE_JSON_BYTES,
+    )
+    .map_err(Unreadable::into_failure)?;
     let nonce = Nonce::from_random_bytes(random_bytes()?);
     // `Date.now()` is a non-negative integer of milliseconds for any real clock.
     let timestamp = Timestamp::from_unix_millis(js_sys::Date::now().max(0.0) as u64);
@@ -218,9 +271,15 @@ fn describe(error: &JsValue) -> String {
 }
 
 /// A timer that aborts a request; cleared when dropped, so no callback outlives the request.
+///
+/// Aborting is not enough on its own: a host `fetch` (or body stream) that ignores the signal
+/// would never settle. So every await of the request is also raced against `deadline`, a promise
+/// the timer rejects.
 struct AbortTimer {
     handle: JsValue,
+    controller: web_sys::AbortController,
     fired: Rc<Cell<bool>>,
+    deadline: js_sys::Promise,
     _callback: Closure<dyn FnMut()>,
 }
 
@@ -228,20 +287,39 @@ impl AbortTimer {
     fn start(controller: web_sys::AbortController, millis: u32) -> Result<Self, JsValue> {
         let fired = Rc::new(Cell::new(false));
         let flag = fired.clone();
+        let on_timeout = controller.clone();
+        let mut reject_deadline = None;
+        let deadline = js_sys::Promise::new(&mut |_resolve, reject| reject_deadline = Some(reject));
         let callback = Closure::<dyn FnMut()>::new(move || {
             flag.set(true);
-            controller.abort();
+            on_timeout.abort();
+            if let Some(reject) = &reject_deadline {
+                let _ = reject.call1(&JsValue::UNDEFINED, &"timeout".into());
+            }
         });
         let handle = set_timeout(&callback, millis)?;
         Ok(Self {
             handle,
+            controller,
             fired,
+            deadline,
             _callback: callback,
         })
     }
 
+    /// Waits for `promise`, or for the deadline, whichever settles first.
+    async fn race(&self, promise: &js_sys::Promise) -> Result<JsValue, JsValue> {
+        let both = js_sys::Array::of2(promise, &self.deadline);
+        JsFuture::from(js_sys::Promise::race(&both)).await
+    }
+
     fn fired(&self) -> bool {
         self.fired.get()
+    }
+
+    /// Aborts the request now (e.g. an answer over the size limit).
+    fn abort(&self) {
+        self.controller.abort();
     }
 }
 
@@ -287,7 +365,8 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String),
         }
     };
     let promise = host_fetch(url, &init).map_err(|e| failed(e, "fetch threw"))?;
-    let response = JsFuture::from(promise)
+    let response = timer
+        .race(&promise)
         .await
         .map_err(|e| failed(e, "request"))?;
     // Duck-typed rather than `instanceof Response`: a host may install a fetch polyfill whose
@@ -300,10 +379,80 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String),
     }
     let response: web_sys::Response = response.unchecked_into();
     let status = response.status();
-    let text = response.text().map_err(|e| failed(e, "reading body"))?;
-    let text = JsFuture::from(text)
-        .await
-        .map_err(|e| failed(e, "reading body"))?;
+    let too_big = |size: String| {
+        timer.abort();
+        Failure::new(
+            ErrorCode::InvalidResponse,
+            format!(
+                "Unexpected answer from Aliyun (HTTP {status}): {size} exceeds the \
+                 {MAX_RESPONSE_BYTES}-byte limit (request aborted)"
+            ),
+        )
+        .with_status(status)
+    };
+    // A declared length over the limit is refused before reading anything.
+    let declared = js_sys::Reflect::get(&response, &"headers".into())
+        .ok()
+        .filter(JsValue::is_object)
+        .map(|headers| headers.unchecked_into::<web_sys::Headers>())
+        .and_then(|headers| headers.get("content-length").ok().flatten())
+        .and_then(|length| length.trim().parse::<u64>().ok());
+    if let Some(length) = declared.filter(|&length| length > MAX_RESPONSE_BYTES as u64) {
+        return Err(too_big(format!("an answer of {length} bytes")));
+    }
+    let body = js_sys::Reflect::get(&response, &"body".into()).unwrap_or(JsValue::NULL);
+    let text = if body.is_object() {
+        read_capped(&body, MAX_RESPONSE_BYTES, &timer)
+            .await
+            .map_err(|e| failed(e, "reading body"))?
+            .ok_or_else(|| too_big("the answer".into()))?
+    } else {
+        // A fetch polyfill without streams: only `text()`.
+        let text = response.text().map_err(|e| failed(e, "reading body"))?;
+        let text = timer
+            .race(&text)
+            .await
+            .map_err(|e| failed(e, "reading body"))?;
+        text.as_string().unwrap_or_default()
+    };
     drop(timer);
-    Ok((status, text.as_string().unwrap_or_default()))
+    Ok((status, text))
+}
+
+/// Reads a `ReadableStream` of bytes into a string, stopping (and cancelling the stream) as soon
+/// as more than `limit` bytes have arrived: `Ok(None)`. Invalid UTF-8 becomes U+FFFD, as in
+/// `Response.text()`.
+async fn read_capped(
+    body: &JsValue,
+    limit: usize,
+    timer: &AbortTimer,
+) -> Result<Option<String>, JsValue> {
+    let call = |target: &JsValue, method: &str| -> Result<JsValue, JsValue> {
+        let function: js_sys::Function =
+            js_sys::Reflect::get(target, &method.into())?.dyn_into()?;
+        function.call0(target)
+    };
+    let reader = call(body, "getReader")?;
+    let mut bytes: Vec<u8> = Vec::new();
+    loop {
+        let chunk = timer
+            .race(&js_sys::Promise::resolve(&call(&reader, "read")?))
+            .await?;
+        if js_sys::Reflect::get(&chunk, &"done".into())?.is_truthy() {
+            break;
+        }
+        let value = js_sys::Reflect::get(&chunk, &"value".into())?;
+        let array = js_sys::Uint8Array::new(&value);
+        if bytes.len() + array.length() as usize > limit {
+            // Cancelling lets the host drop the connection; the abort covers the rest.
+            let _ = call(&reader, "cancel");
+            return Ok(None);
+        }
+        let start = bytes.len();
+        bytes.resize(start + array.length() as usize, 0);
+        if let Some(tail) = bytes.get_mut(start..) {
+            array.copy_to(tail);
+        }
+    }
+    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }
