@@ -635,7 +635,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
             region_id,
             timeout_ms,
         }),
-        _ => Err(checker.issues),
+        _ => Err(redacted(checker.issues, object)),
     }
 }
 
@@ -672,6 +672,21 @@ impl Config {
         }
         json
     }
+}
+
+/// Issues never quote the secret or the STS token, even when one was pasted into another field.
+fn redacted(mut issues: Vec<Issue>, object: &Map<String, Value>) -> Vec<Issue> {
+    let secrets: Vec<Secret> = ["accessKeySecret", "securityToken"]
+        .iter()
+        .filter_map(|key| object.get(*key)?.as_str())
+        .map(|value| Secret::new(value.to_string()))
+        .collect();
+    for issue in &mut issues {
+        for secret in &secrets {
+            secret.redact_in(&mut issue.message);
+        }
+    }
+    issues
 }
 
 /// A number as written, anything else by its type: never megabytes of echoed input.
@@ -1000,6 +1015,18 @@ mod tests {
             "Generic"
         );
         assert_eq!(config.templates.pick("").usage_type, "Generic");
+    }
+
+    #[test]
+    fn issues_never_quote_the_secret_or_token() {
+        let mut value = good();
+        value["signatureVersion"] = json!("very-secret-value");
+        value["securityToken"] = json!("token-value-123");
+        value["regionId"] = json!(42);
+        value["templates"][0]["type"] = json!("token-value-123");
+        let text = format!("{:?}", issues(value));
+        assert!(!text.contains("very-secret-value"), "{text}");
+        assert!(!text.contains("token-value-123"), "{text}");
     }
 
     #[test]

@@ -210,7 +210,13 @@ pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsV
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
     match send(&data, &config).await {
         Ok(result) => Ok(to_js(&result)),
-        Err(failure) => Err(failure_to_js(&failure.redact(&config.access_key_secret))),
+        Err(failure) => {
+            let mut failure = failure.redact(&config.access_key_secret);
+            if let Some(token) = &config.security_token {
+                failure = failure.redact(token);
+            }
+            Err(failure_to_js(&failure))
+        }
     }
 }
 
@@ -333,6 +339,8 @@ impl Drop for AbortTimer {
 /// body both).
 async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
     let url = request.url.as_str();
+    // Errors name the endpoint without the query: in V3 it carries the phone number and code.
+    let endpoint = url.split('?').next().unwrap_or_default();
     let network = |why: String| Failure::new(ErrorCode::General, why);
     let controller = web_sys::AbortController::new()
         .map_err(|e| network(format!("AbortController unavailable: {}", describe(&e))))?;
@@ -359,7 +367,7 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String),
             ))
         } else {
             network(format!(
-                "Network error calling Aliyun at {url} ({stage}): {}",
+                "Network error calling Aliyun at {endpoint} ({stage}): {}",
                 describe(&error)
             ))
         }

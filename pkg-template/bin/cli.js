@@ -28,13 +28,11 @@ class UsageError extends Error {}
 
 const packageRoot = new URL('../', import.meta.url);
 
-/** The secret, once known, so nothing printed can contain it. */
-let secret;
+/** The secret and STS token, once known, so nothing printed can contain them. */
+const secrets = [];
 
-const redact = (text) => {
-  const value = String(text);
-  return typeof secret === 'string' && secret.length > 0 ? value.split(secret).join('***') : value;
-};
+const redact = (text) =>
+  secrets.reduce((value, secret) => value.split(secret).join('***'), String(text));
 const out = (line = '') => process.stdout.write(`${redact(line)}\n`);
 const err = (line = '') => process.stderr.write(`${redact(line)}\n`);
 
@@ -85,7 +83,9 @@ async function readConfig(file) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new UsageError(`Config file ${file} must contain a JSON object.`);
   }
-  if (typeof config.accessKeySecret === 'string') secret = config.accessKeySecret;
+  for (const key of ['accessKeySecret', 'securityToken']) {
+    if (typeof config[key] === 'string' && config[key].length > 0) secrets.push(config[key]);
+  }
   return config;
 }
 

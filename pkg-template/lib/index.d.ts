@@ -21,11 +21,21 @@ export type RegionalTemplateCode = {
   overseas: string;
 };
 
+/** How requests are signed: `v1` RPC signature 1.0 (HMAC-SHA1), `v3` ACS3-HMAC-SHA256. */
+export type SignatureVersion = 'v1' | 'v3';
+
 /** A template as written in the connector config. */
 export type AliyunSmsTemplate = {
-  /** Logto's usage type, e.g. `SignIn`, `Register`, `ForgotPassword`, `Generic`. Non-empty. */
+  /**
+   * Logto's usage type, e.g. `SignIn`, `Register`, `ForgotPassword`, `Generic`. Non-empty, no
+   * leading or trailing whitespace.
+   */
   usageType: string;
-  /** Aliyun's template code (`SMS_…`), or one per region. Non-empty. */
+  /**
+   * Aliyun's template code (`SMS_…`), or one per region. `""` is accepted (as in the official
+   * connector), but a send that picks an empty code fails with `invalid_config`. Otherwise no
+   * leading or trailing whitespace.
+   */
   templateCode: string | RegionalTemplateCode;
   /** Defaults to 2 (verification code). Kept for compatibility; not sent to Aliyun. */
   type?: SmsTemplateType | null;
@@ -36,11 +46,19 @@ export type AliyunSmsTemplate = {
  * optional field means "use the default"; unknown keys are ignored.
  */
 export type AliyunSmsConfig = {
-  /** Non-empty. */
+  /** Non-empty, no leading or trailing whitespace. */
   accessKeyId: string;
-  /** Non-empty. */
+  /** Non-empty, no leading or trailing whitespace. Used only to sign; never sent. */
   accessKeySecret: string;
-  /** Non-empty; shared by all templates. */
+  /**
+   * STS token of temporary credentials (RAM role), sent as `SecurityToken` (V1) or
+   * `x-acs-security-token` (V3) and covered by the signature. Omit, `null` or `""` for a permanent
+   * AccessKey; otherwise non-empty with no leading or trailing whitespace.
+   */
+  securityToken?: string | null;
+  /** Default `v1` (what the official connector sends). `null`, `""` or whitespace mean the default. */
+  signatureVersion?: SignatureVersion | null;
+  /** Non-empty, no leading or trailing whitespace; shared by all templates. */
   signName: string;
   /** Must include the usage types `Register`, `SignIn`, `ForgotPassword` and `Generic`. */
   templates: AliyunSmsTemplate[];
@@ -48,7 +66,10 @@ export type AliyunSmsConfig = {
   strictPhoneRegionNumberCheck?: boolean | null;
   /** Default `https://dysmsapi.aliyuncs.com/`. `https://`, or `http://` to a loopback host only. */
   endpoint?: string | null;
-  /** Default `cn-hangzhou`. Lower-case letters, digits and `-`, at most 64 characters. */
+  /**
+   * Default `cn-hangzhou`. Lower-case letters, digits and `-`, at most 64 characters. Sent as
+   * `RegionId` with V1 only (V3 has no region parameter).
+   */
   regionId?: string | null;
   /** Milliseconds, an integer from 100 to 60000. Default 10000. */
   timeout?: number | null;
@@ -65,10 +86,13 @@ export type ParsedAliyunSmsTemplate = {
 export type ParsedAliyunSmsConfig = {
   accessKeyId: string;
   accessKeySecret: string;
+  /** Present only when a non-empty token was given. */
+  securityToken?: string;
+  signatureVersion: SignatureVersion;
   signName: string;
   templates: ParsedAliyunSmsTemplate[];
   strictPhoneRegionNumberCheck: boolean;
-  /** Normalised: scheme and host lower-cased, `/` added when there is no path. */
+  /** Normalised: scheme and host lower-cased, a default port (443, or 80 for http) dropped, `/` added when there is no path. */
   endpoint: string;
   regionId: string;
   /** Milliseconds. */
@@ -131,7 +155,7 @@ export type AliyunSmsErrorCode =
 
 /** The `data` of every `ConnectorError` this connector throws. */
 export type AliyunSmsErrorData = {
-  /** One line for the operator; never contains the access key secret. */
+  /** One line for the operator; never contains the access key secret (6 or more characters). */
   errorDescription: string;
   /** Aliyun's error code, e.g. `isv.BUSINESS_LIMIT_CONTROL`, when Aliyun answered with one. */
   Code?: string;
