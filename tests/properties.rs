@@ -6,8 +6,8 @@
 //! Bounded: every `proptest!` block sets its case count (see `cases`), so the whole file runs in
 //! a few seconds natively. `PROPTEST_CASES=<n>` overrides every count for a longer local run.
 //!
-//! Tests whose names start with `size_limit_` need core changes that are not made yet (limits on
-//! the size of configs, messages and answers); they fail until those limits exist.
+//! Tests named `size_limit_*` pin the limits of `src/limits.rs` (they failed before those limits
+//! existed); tests named `needs_core_change_*` fail until the change they describe is made.
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -1175,8 +1175,8 @@ fn clear_text_endpoints_that_only_look_local_are_rejected() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// SIZE LIMITS: these need core changes (see the report that came with this file). Each fails
-// until the limit exists. Megabyte inputs must be rejected with a typed error, not processed.
+// SIZE LIMITS: megabyte inputs are rejected with a typed error, not processed. These failed
+// before `src/limits.rs`; they keep the limits in place.
 
 const MEGABYTE: usize = 1 << 20;
 
@@ -1337,4 +1337,44 @@ fn size_limit_response_of_a_megabyte_is_invalid_response() {
         "errorDescription of {} bytes",
         failure.data.error_description.len()
     );
+}
+
+// ---------------------------------------------------------------------------------------------
+// NEEDS CORE CHANGE: issue messages clip what they echo (64 characters), then redact the whole
+// secret; a clipped echo keeps the first characters of a long STS token, or of a secret that
+// follows other text, and the redaction no longer finds it.
+
+/// Every run of 16 consecutive characters of `secret`.
+fn windows(secret: &str) -> Vec<&str> {
+    let ends: Vec<usize> = secret
+        .char_indices()
+        .map(|(i, _)| i)
+        .chain([secret.len()])
+        .collect();
+    if ends.len() <= 17 {
+        return vec![secret];
+    }
+    ends.windows(17).map(|w| &secret[w[0]..w[16]]).collect()
+}
+
+#[test]
+fn needs_core_change_no_part_of_a_pasted_secret_is_echoed_in_issues() {
+    let token = format!("CAIS{}", "0123456789abcdef".repeat(20));
+    for pasted in [
+        token.clone(),
+        format!("{}{SECRET}", "x".repeat(40)),
+        format!("{SECRET}{}", "y".repeat(80)),
+    ] {
+        let mut value = valid_config_json();
+        value["securityToken"] = json!(token);
+        value["signatureVersion"] = json!(pasted);
+        let issues = config::validate(&value).map(|_| ()).expect_err("rejected");
+        let failure = config::invalid_config(issues);
+        for text in failure_texts(&failure) {
+            for secret in [SECRET, token.as_str()] {
+                let part = windows(secret).into_iter().find(|w| text.contains(w));
+                assert_eq!(part, None, "part of a secret echoed: {text}");
+            }
+        }
+    }
 }
