@@ -12,7 +12,8 @@ use serde_json::{json, Map, Value};
 use crate::endpoint::Endpoint;
 use crate::error::{ErrorCode, Failure};
 use crate::limits::{
-    clip, MAX_ENDPOINT_BYTES, MAX_FIELD_BYTES, MAX_SECURITY_TOKEN_BYTES, MAX_TEMPLATES,
+    clip, MAX_ENDPOINT_BYTES, MAX_FIELD_BYTES, MAX_QUOTED_CHARS, MAX_SECURITY_TOKEN_BYTES,
+    MAX_TEMPLATES,
 };
 
 /// Usage types Logto needs for its full sign-up, sign-in and password-reset flows.
@@ -41,7 +42,9 @@ impl Secret {
     /// Replaces the secret in `text` with `***`. Secrets shorter than 6 characters are not
     /// searched for: replacing every `a` in a message would destroy it without protecting anything.
     pub fn redact_in(&self, text: &mut String) {
-        if self.0.len() >= 6 && text.contains(self.0.as_str()) {
+        // Repeated: replacing can create a new occurrence when the secret contains `*`. Each
+        // pass shortens the text (the secret is longer than `***`), so this ends.
+        while self.0.len() >= 6 && text.contains(self.0.as_str()) {
             *text = text.replace(self.0.as_str(), "***");
         }
     }
@@ -474,7 +477,7 @@ impl Checker {
                 self.report(
                     IssueCode::InvalidEnumValue,
                     &["signatureVersion".into()],
-                    format!("Expected 'v1' | 'v3', received '{}'", clip(other)),
+                    format!("Expected 'v1' | 'v3', received {}", quoted(other)),
                 );
                 None
             }
@@ -689,11 +692,22 @@ fn redacted(mut issues: Vec<Issue>, object: &Map<String, Value>) -> Vec<Issue> {
     issues
 }
 
+/// A short string quoted whole, a long one only by its length. Never a cut-off prefix: a secret
+/// pasted into the wrong field would survive redaction as its first characters.
+fn quoted(text: &str) -> String {
+    let chars = text.chars().count();
+    if chars <= MAX_QUOTED_CHARS {
+        format!("'{text}'")
+    } else {
+        format!("a string of {chars} characters")
+    }
+}
+
 /// A number as written, anything else by its type: never megabytes of echoed input.
 fn described(value: &Value) -> String {
     match value {
         Value::Number(n) => clip(&n.to_string()),
-        Value::String(s) => format!("'{}'", clip(s)),
+        Value::String(s) => quoted(s),
         other => type_name(other).to_string(),
     }
 }

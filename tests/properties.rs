@@ -7,7 +7,7 @@
 //! a few seconds natively. `PROPTEST_CASES=<n>` overrides every count for a longer local run.
 //!
 //! Tests named `size_limit_*` pin the limits of `src/limits.rs` (they failed before those limits
-//! existed); tests named `needs_core_change_*` fail until the change they describe is made.
+//! existed).
 
 #![cfg(not(target_arch = "wasm32"))]
 
@@ -1186,7 +1186,7 @@ fn has_too_big_issue(issues: &[Issue], path: &[PathSegment]) -> bool {
         .any(|i| i.code == IssueCode::TooBig && i.path == path)
 }
 
-/// Needs: per-field maximum lengths in `config::validate` (TooBig issue at the field's path).
+/// Pins: per-field maximum lengths in `config::validate` (TooBig issue at the field's path).
 #[test]
 fn size_limit_config_string_fields_of_a_megabyte_are_too_big() {
     let huge = "x".repeat(MEGABYTE);
@@ -1239,7 +1239,7 @@ fn size_limit_config_string_fields_of_a_megabyte_are_too_big() {
     assert!(failures.is_empty(), "{failures:#?}");
 }
 
-/// Needs: a maximum number of templates (TooBig at `templates`).
+/// Pins: a maximum number of templates (TooBig at `templates`).
 #[test]
 fn size_limit_config_with_100_000_templates_is_too_big() {
     let mut value = valid_config_json();
@@ -1256,7 +1256,7 @@ fn size_limit_config_with_100_000_templates_is_too_big() {
     );
 }
 
-/// Needs: issue messages quote a bounded prefix of what they echo (as `response` does), so a
+/// Pins: issue messages quote a bounded prefix of what they echo (as `response` does), so a
 /// megabyte `signatureVersion` or template `type` does not become a megabyte errorDescription.
 #[test]
 fn size_limit_issue_messages_do_not_echo_megabytes() {
@@ -1277,7 +1277,7 @@ fn size_limit_issue_messages_do_not_echo_megabytes() {
     assert!(failure.data.error_description.len() <= 4096);
 }
 
-/// Needs: `message::prepare` rejects a `to` longer than a phone number can be written (e.g. 64
+/// Pins: `message::prepare` rejects a `to` longer than a phone number can be written (e.g. 64
 /// characters) and a `TemplateParam` of more than a few KiB, as invalid_request_parameters.
 #[test]
 fn size_limit_message_of_a_megabyte_is_rejected_before_signing() {
@@ -1307,7 +1307,7 @@ fn size_limit_message_of_a_megabyte_is_rejected_before_signing() {
     }
 }
 
-/// Needs: `response::parse` refuses answers above a limit (e.g. 64 KiB) as invalid_response,
+/// Pins: `response::parse` refuses answers above a limit (e.g. 64 KiB) as invalid_response,
 /// before parsing them; a real SendSms answer is a few hundred bytes.
 #[test]
 fn size_limit_response_of_a_megabyte_is_invalid_response() {
@@ -1340,9 +1340,8 @@ fn size_limit_response_of_a_megabyte_is_invalid_response() {
 }
 
 // ---------------------------------------------------------------------------------------------
-// NEEDS CORE CHANGE: issue messages clip what they echo (64 characters), then redact the whole
-// secret; a clipped echo keeps the first characters of a long STS token, or of a secret that
-// follows other text, and the redaction no longer finds it.
+// Issue messages never quote a cut-off prefix: a clipped echo would keep the first characters of
+// a long STS token, or of a secret that follows other text, where redaction could not find it.
 
 /// Every run of 16 consecutive characters of `secret`.
 fn windows(secret: &str) -> Vec<&str> {
@@ -1358,7 +1357,7 @@ fn windows(secret: &str) -> Vec<&str> {
 }
 
 #[test]
-fn needs_core_change_no_part_of_a_pasted_secret_is_echoed_in_issues() {
+fn no_part_of_a_pasted_secret_is_echoed_in_issues() {
     let token = format!("CAIS{}", "0123456789abcdef".repeat(20));
     for pasted in [
         token.clone(),

@@ -1,9 +1,8 @@
 // Faults over real loopback sockets, against the built package: every one ends in the documented
 // ConnectorError code (README "Errors you may see") within `timeout` plus a margin, nothing is
 // left hanging, and the next send works.
-//
-// The section "SIZE LIMITS (need core change)" at the end fails until the connector refuses
-// megabyte configs, messages and answers; see the report that came with this file.
+// The "SIZE LIMITS" section at the end checks that megabyte configs, messages and answers are
+// refused before they are processed (src/limits.rs).
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
@@ -355,8 +354,8 @@ describe('the host fetch misbehaving -> general', () => {
     await nextSendWorks();
   });
 
-  // NEEDS CORE CHANGE: the timeout only works through the AbortSignal. A host fetch (or a
-  // polyfill, or a Response body) that ignores the signal leaves sendMessage pending forever.
+  // The timeout must not depend on the AbortSignal alone: a host fetch (or a polyfill, or a
+  // Response body) that ignores the signal would leave sendMessage pending forever.
   const neverSettling = [
     ['fetch ignores the AbortSignal and never settles', () => new Promise(() => {})],
     [
@@ -365,7 +364,7 @@ describe('the host fetch misbehaving -> general', () => {
     ],
   ];
   for (const [name, replacement] of neverSettling) {
-    test(`TIMEOUT (needs core change): ${name}: the timeout still rejects`, async () => {
+    test(`TIMEOUT: ${name}: the timeout still rejects`, async () => {
       const timeout = 200;
       const bound = timeout + MARGIN_MS;
       await withFetch(replacement, () =>
@@ -405,13 +404,12 @@ describe('many faults in a row leave nothing behind', () => {
 });
 
 // ---------------------------------------------------------------------------------------------
-// SIZE LIMITS (need core change): megabyte inputs must be refused with a clear error before they
-// are processed. These fail until src/wasm.rs (and the core) enforce limits.
+// SIZE LIMITS: megabyte inputs must be refused with a clear error before they are processed.
 
 const FOUR_MIB = 4 << 20;
 const SIZE_WORDS = /large|big|size|exceed|limit|at most/i;
 
-describe('SIZE LIMITS (need core change)', () => {
+describe('SIZE LIMITS', () => {
   test('SIZE LIMIT: a config of megabytes is refused as invalid_config, nothing sent', async () => {
     const config = makeConfig({ padding: 'x'.repeat(FOUR_MIB) });
     const { error } = await expectConnectorError(connector.sendMessage(message(), config), 'invalid_config', {

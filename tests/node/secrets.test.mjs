@@ -2,9 +2,7 @@
 // JSON.stringify(error.data), util.inspect(error), nor anything written to the console or to
 // stdout/stderr while the connector works, on every error path (config, message, network, host
 // fetch, Aliyun answers) and on success. The signature and the AccessKeyId may appear.
-//
-// Tests named "NEEDS CORE CHANGE" fail until the core redacts the STS token (and a secret pasted
-// into another field) as it redacts the access key secret.
+// The STS token is held to the same rule, and so is a secret pasted into another field.
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
@@ -124,12 +122,12 @@ describe('config errors', () => {
     });
   });
 
-  test('NEEDS CORE CHANGE: a secret pasted into another field is not echoed (signatureVersion)', async () => {
+  test('a secret pasted into another field is not echoed (signatureVersion)', async () => {
     const error = await noLeak(send(message(), makeConfig({ signatureVersion: SECRET })));
     assert.equal(error.code, 'invalid_config');
   });
 
-  test('NEEDS CORE CHANGE: not even the start of a long token or secret pasted into another field', async () => {
+  test('not even the start of a long token or secret pasted into another field', async () => {
     // Issue messages clip what they quote to 64 characters; the clip must not keep the first
     // characters of an STS token (hundreds of characters) or of a secret after some text.
     const longToken = `CAIS${randomBytes(200).toString('hex')}`;
@@ -297,7 +295,7 @@ describe('the STS security token is as secret as the key secret', () => {
   });
 
   for (const signatureVersion of ['v1', 'v3']) {
-    test(`NEEDS CORE CHANGE: ${signatureVersion} SignatureDoesNotMatch echoes the signed request, token included`, async () => {
+    test(`${signatureVersion} SignatureDoesNotMatch echoes the signed request, token included`, async () => {
       // Aliyun (and the stand-in) answer SignatureDoesNotMatch with the string to sign, which
       // holds the SecurityToken; it must be redacted like the secret.
       const error = await noLeak(send(message(), stsConfig({ signatureVersion, accessKeySecret: WRONG_SECRET })), {
@@ -307,7 +305,7 @@ describe('the STS security token is as secret as the key secret', () => {
     });
   }
 
-  test('NEEDS CORE CHANGE: Aliyun echoing the token in Message', async () => {
+  test('Aliyun echoing the token in Message', async () => {
     server.respondNext({ aliyunError: 'InvalidSecurityToken.Expired', status: 400, message: `token ${TOKEN} expired` });
     await noLeak(send(message(), stsConfig()), { secrets: [STS_SECRET, TOKEN] });
   });
