@@ -643,6 +643,15 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
 }
 
 impl Config {
+    /// `failure` without the secret or the STS token in any of its strings.
+    pub fn redact(&self, failure: Failure) -> Failure {
+        let failure = failure.redact(&self.access_key_secret);
+        match &self.security_token {
+            Some(token) => failure.redact(token),
+            None => failure,
+        }
+    }
+
     /// The parsed config as JSON, every default filled in: what `configGuard.safeParse` returns
     /// as `data`. It includes the secret, as the input did: Logto stores this object.
     pub fn to_json(&self) -> Value {

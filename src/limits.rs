@@ -24,7 +24,12 @@ pub const MAX_QUOTED_CHARS: usize = 64;
 
 /// At most [`MAX_QUOTED_CHARS`] characters of `text`, with `…` when cut.
 pub fn clip(text: &str) -> String {
-    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+    clip_to(text, MAX_QUOTED_CHARS)
+}
+
+/// At most `max` characters of `text`, with `…` when cut.
+pub fn clip_to(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
         Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()),
         None => text.to_string(),
     }

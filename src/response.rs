@@ -10,7 +10,7 @@ use serde_json::Value;
 
 use crate::config::type_name;
 use crate::error::{ErrorCode, Failure};
-use crate::limits::MAX_RESPONSE_BYTES;
+use crate::limits::{clip_to, MAX_RESPONSE_BYTES};
 
 /// Bodies longer than this are not the JSON we expect; only a prefix is quoted in errors.
 const QUOTED_BODY_CHARS: usize = 200;
@@ -98,8 +98,8 @@ pub fn parse(status: u16, body: &str) -> Result<SendSmsResult, Failure> {
         classify(&code)
     };
     // Aliyun's own codes and messages are short; anything longer is cut, not echoed whole.
-    let code = clip_long(code);
-    let message = message.map(clip_long);
+    let code = clip_to(&code, MAX_ALIYUN_TEXT_CHARS);
+    let message = message.map(|message| clip_to(&message, MAX_ALIYUN_TEXT_CHARS));
     let description = match &message {
         Some(message) => format!("Aliyun SendSms failed: {code}: {message}"),
         None => format!("Aliyun SendSms failed: {code}"),
@@ -109,14 +109,6 @@ pub fn parse(status: u16, body: &str) -> Result<SendSmsResult, Failure> {
     failure.data.aliyun_message = message;
     failure.data.request_id = request_id;
     Err(failure)
-}
-
-/// Keeps up to [`MAX_ALIYUN_TEXT_CHARS`] characters.
-fn clip_long(text: String) -> String {
-    match text.char_indices().nth(MAX_ALIYUN_TEXT_CHARS) {
-        Some((end, _)) => format!("{}…", text.get(..end).unwrap_or_default()),
-        None => text,
-    }
 }
 
 /// A short, single-line quote of a body for an error message.

@@ -101,6 +101,16 @@ fn json_text(
     Ok(text)
 }
 
+/// JSON text (from [`json_text`]) as `serde_json::Value`.
+fn parse_json(text: &str, what: &str, code: ErrorCode) -> Result<Value, Unreadable> {
+    serde_json::from_str(text).map_err(|e| {
+        Unreadable::NotJson(Failure::new(
+            code,
+            format!("{what} is not valid JSON data: {e}"),
+        ))
+    })
+}
+
 /// A JS value as `serde_json::Value` (see [`json_text`]).
 fn from_js(
     value: &JsValue,
@@ -108,13 +118,7 @@ fn from_js(
     code: ErrorCode,
     limit: usize,
 ) -> Result<Value, Unreadable> {
-    let text = json_text(value, what, code, limit)?;
-    serde_json::from_str(&text).map_err(|e| {
-        Unreadable::NotJson(Failure::new(
-            code,
-            format!("{what} is not valid JSON data: {e}"),
-        ))
-    })
+    parse_json(&json_text(value, what, code, limit)?, what, code)
 }
 
 thread_local! {
@@ -151,12 +155,7 @@ fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
     if let Some(config) = cached {
         return Ok(config);
     }
-    let value: Value = serde_json::from_str(&text).map_err(|e| {
-        unreadable(Unreadable::NotJson(Failure::new(
-            ErrorCode::InvalidConfig,
-            format!("Config is not valid JSON data: {e}"),
-        )))
-    })?;
+    let value = parse_json(&text, "Config", ErrorCode::InvalidConfig).map_err(unreadable)?;
     let config = Rc::new(config::validate(&value).map_err(config::invalid_config)?);
     LAST_CONFIG.set(Some((text, config.clone())));
     Ok(config)
@@ -246,13 +245,7 @@ pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsV
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
     match send(&data, &config).await {
         Ok(result) => Ok(to_js(&result)),
-        Err(failure) => {
-            let mut failure = failure.redact(&config.access_key_secret);
-            if let Some(token) = &config.security_token {
-                failure = failure.redact(token);
-            }
-            Err(failure_to_js(&failure))
-        }
+        Err(failure) => Err(failure_to_js(&config.redact(failure))),
     }
 }
 
