@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { templates } from '../support/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(root, 'pkg', 'bin', 'cli.js');
@@ -24,12 +25,7 @@ const makeConfig = (overrides = {}) => ({
   accessKeyId: KEY_ID,
   accessKeySecret: SECRET,
   signName: 'Logto CLI',
-  templates: [
-    { usageType: 'SignIn', templateCode: 'SMS_SIGNIN' },
-    { usageType: 'Register', templateCode: { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' } },
-    { usageType: 'ForgotPassword', templateCode: 'SMS_FORGOT' },
-    { usageType: 'Generic', templateCode: 'SMS_GENERIC' },
-  ],
+  templates: templates(),
   endpoint: server.url,
   timeout: 5000,
   ...overrides,

@@ -9,6 +9,7 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
 import createConnector from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { templates } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-errors-test';
 const SECRET = `errors-secret-${randomUUID()}`;
@@ -21,12 +22,7 @@ const makeConfig = (overrides = {}) => ({
   accessKeyId: KEY_ID,
   accessKeySecret: SECRET,
   signName: 'Logto Test',
-  templates: [
-    { usageType: 'SignIn', templateCode: 'SMS_SIGNIN' },
-    { usageType: 'Register', templateCode: { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' } },
-    { usageType: 'ForgotPassword', templateCode: 'SMS_FORGOT' },
-    { usageType: 'Generic', templateCode: 'SMS_GENERIC' },
-  ],
+  templates: templates(),
   endpoint: server.url,
   timeout: 5000,
   ...overrides,

@@ -6,6 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 
 import createConnector, * as pkg from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { templates } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-send-test';
 const SECRET = `send-secret-${randomUUID()}`;
@@ -17,12 +18,7 @@ const makeConfig = (overrides = {}) => ({
   accessKeyId: KEY_ID,
   accessKeySecret: SECRET,
   signName: 'Logto Test',
-  templates: [
-    { usageType: 'SignIn', templateCode: 'SMS_SIGNIN' },
-    { usageType: 'Register', templateCode: { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' } },
-    { usageType: 'ForgotPassword', templateCode: 'SMS_FORGOT' },
-    { usageType: 'Generic', templateCode: 'SMS_GENERIC' },
-  ],
+  templates: templates(),
   endpoint: server.url,
   timeout: 5000,
   ...overrides,

@@ -7,6 +7,7 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import createConnector from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { templates } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-v3-test';
 const SECRET = 'v3-secret-7a1c0e9d4b';
@@ -18,12 +19,7 @@ const config = (server, extra = {}) => ({
   accessKeyId: KEY_ID,
   accessKeySecret: SECRET,
   signName: 'Logto',
-  templates: [
-    { usageType: 'SignIn', templateCode: 'SMS_SIGNIN' },
-    { usageType: 'Register', templateCode: { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' } },
-    { usageType: 'ForgotPassword', templateCode: 'SMS_FORGOT' },
-    { usageType: 'Generic', templateCode: 'SMS_GENERIC' },
-  ],
+  templates: templates(),
   endpoint: server.url,
   timeout: 5000,
   ...extra,
