@@ -2,7 +2,7 @@
 //! same inputs always give the same bytes (and tests need no clock or randomness).
 
 use crate::config::{Config, SignatureVersion};
-use crate::signature::{canonicalized_query, percent_encode, signature};
+use crate::signature::{canonicalized_query, percent_encode, sign_query};
 use crate::signature_v3;
 
 pub const ACTION: &str = "SendSms";
@@ -141,8 +141,8 @@ fn build_v1(
     timestamp: &Timestamp,
 ) -> SignedRequest {
     let sent = parameters(config, message, nonce, timestamp);
-    let signature = signature(&sent, config.access_key_secret.expose(), HTTP_METHOD);
     let mut body = canonicalized_query(&sent);
+    let signature = sign_query(&body, config.access_key_secret.expose(), HTTP_METHOD);
     body.push_str("&Signature=");
     body.push_str(&percent_encode(&signature));
     SignedRequest {
@@ -294,7 +294,10 @@ mod tests {
         assert_eq!(build(&config, &message, &nonce, &timestamp), request);
         // The signature covers the parameters: re-sign them independently.
         let params = parameters(&config, &message, &nonce, &timestamp);
-        assert_eq!(request.signature, signature(&params, "testsecret", "POST"));
+        assert_eq!(
+            request.signature,
+            crate::signature::signature(&params, "testsecret", "POST")
+        );
         assert!(!request.body.contains("testsecret"));
     }
 
@@ -316,7 +319,10 @@ mod tests {
             .body
             .contains("&SecurityToken=sts-token%2Fwith%2Bchars&"));
         let params = parameters(&config, &message(), &nonce, &timestamp);
-        assert_eq!(request.signature, signature(&params, "testsecret", "POST"));
+        assert_eq!(
+            request.signature,
+            crate::signature::signature(&params, "testsecret", "POST")
+        );
         let without = build(&self::config(), &message(), &nonce, &timestamp);
         assert_ne!(without.signature, request.signature);
     }

@@ -46,25 +46,26 @@ pub struct CanonicalRequest<'a> {
 }
 
 impl CanonicalRequest<'_> {
-    /// Sorted, lower-cased header names joined by `;`.
-    pub fn signed_headers(&self) -> String {
-        let mut names: Vec<String> = self
-            .headers
-            .iter()
-            .map(|(name, _)| name.to_ascii_lowercase())
-            .collect();
-        names.sort_unstable();
-        names.join(";")
-    }
-
-    /// The canonical request text.
-    pub fn render(&self) -> String {
+    /// Lower-cased names with trimmed values, sorted by name: the one order both the canonical
+    /// headers and the signed-header list use.
+    fn sorted_headers(&self) -> Vec<(String, &str)> {
         let mut headers: Vec<(String, &str)> = self
             .headers
             .iter()
             .map(|(name, value)| (name.to_ascii_lowercase(), value.trim()))
             .collect();
         headers.sort_unstable();
+        headers
+    }
+
+    /// Sorted, lower-cased header names joined by `;`.
+    pub fn signed_headers(&self) -> String {
+        join_names(&self.sorted_headers())
+    }
+
+    /// The canonical request text.
+    pub fn render(&self) -> String {
+        let headers = self.sorted_headers();
         let mut canonical_headers = String::new();
         for (name, value) in &headers {
             canonical_headers.push_str(name);
@@ -78,10 +79,21 @@ impl CanonicalRequest<'_> {
             self.path,
             canonicalized_query(self.query),
             canonical_headers,
-            self.signed_headers(),
+            join_names(&headers),
             self.hashed_payload
         )
     }
+}
+
+fn join_names(headers: &[(String, &str)]) -> String {
+    let mut names = String::new();
+    for (i, (name, _)) in headers.iter().enumerate() {
+        if i > 0 {
+            names.push(';');
+        }
+        names.push_str(name);
+    }
+    names
 }
 
 /// `ACS3-HMAC-SHA256\n` + hex SHA-256 of the canonical request.

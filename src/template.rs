@@ -1,7 +1,5 @@
 //! Which Aliyun template a message uses, and the `TemplateParam` JSON it fills in.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Map, Value};
 
 use crate::config::{Template, TemplateCode};
@@ -29,16 +27,17 @@ pub fn template_code<'a>(template: &'a Template, to: &PhoneNumber, strict: bool)
 ///
 /// Logto core sends payloads such as `{ code, locale, uiLocales, application: {..}, user: {..} }`.
 /// Aliyun verification templates take string variables only, so objects, numbers and the locale
-/// keys are dropped rather than sent to fail. Keys come out sorted, so the same payload always
-/// gives the same bytes.
+/// keys are dropped rather than sent to fail. Keys come out sorted (serde_json's `Map` is
+/// ordered), so the same payload always gives the same bytes.
 pub fn template_param(payload: &Map<String, Value>) -> String {
-    let params: BTreeMap<&str, &str> = payload
-        .iter()
-        .filter(|(key, _)| !LOCALE_KEYS.contains(&key.as_str()))
-        .filter_map(|(key, value)| Some((key.as_str(), value.as_str()?)))
-        .collect();
-    // Serialising a map of strings cannot fail.
-    serde_json::to_string(&params).unwrap_or_else(|_| "{}".into())
+    // Inserted one by one: collecting into a map would link a second (stable) sort into the .wasm.
+    let mut params = Map::new();
+    for (key, value) in payload {
+        if let (false, Value::String(_)) = (LOCALE_KEYS.contains(&key.as_str()), value) {
+            params.insert(key.clone(), value.clone());
+        }
+    }
+    Value::Object(params).to_string()
 }
 
 #[cfg(test)]
