@@ -33,9 +33,10 @@ impl Endpoint {
         if rest.contains(['?', '#']) {
             return Err("Endpoint must not contain a query or fragment".into());
         }
-        let (authority, path) = match rest.find('/') {
-            Some(slash) => rest.split_at(slash),
-            None => (rest, "/"),
+        // `split_once` keeps the `/` out of both halves; the path gets it back below.
+        let (authority, path) = match rest.split_once('/') {
+            Some((authority, path)) => (authority, path),
+            None => (rest, ""),
         };
         if authority.contains('@') {
             return Err("Endpoint must not contain credentials".into());
@@ -54,7 +55,7 @@ impl Endpoint {
             https,
             host: host.to_ascii_lowercase(),
             port: port.filter(|&p| p != default_port),
-            path: path.to_string(),
+            path: ["/", path].concat(),
         };
         if !https && !endpoint.is_loopback() {
             return Err(format!(
@@ -123,7 +124,9 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<u16>), String> {
         let close = authority
             .find(']')
             .ok_or("Endpoint has an unclosed IPv6 bracket")?;
-        let (host, rest) = authority.split_at(close + 1);
+        let (host, rest) = authority
+            .split_at_checked(close + 1)
+            .unwrap_or((authority, ""));
         let inner = host.get(1..host.len() - 1).unwrap_or_default();
         if inner.is_empty() || !inner.chars().all(|c| c.is_ascii_hexdigit() || c == ':') {
             return Err("Endpoint has an invalid IPv6 address".into());
