@@ -100,7 +100,7 @@ describe('loads like Logto (host connector-kit is a separate copy)', () => {
     assert.equal(manifest.name, 'connector-aliyun-sms-wasm');
     assert.equal(manifest.type, 'module');
     assert.equal(typeof manifest.dependencies['@logto/connector-kit'], 'string');
-    assert.equal(manifest.bin?.['connector-aliyun-sms-wasm'], './bin/cli.js');
+    assert.equal(manifest.bin?.['connector-aliyun-sms-wasm'], 'bin/cli.js');
     assert.ok(existsSync(path.join(connectorDir, 'bin', 'cli.js')));
     assert.ok(existsSync(path.join(connectorDir, 'lib', 'index.js')));
   });
