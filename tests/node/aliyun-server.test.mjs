@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { canonicalQuery, rfc3986, sign, startAliyunServer } from '../support/aliyun-server.mjs';
+import { TS_CONNECTOR_SIGNATURE, TS_CONNECTOR_VECTOR } from '../support/vectors.mjs';
 
 const KEY_ID = 'LTAI-oracle';
 const SECRET = 'oracle-secret';
@@ -61,25 +62,7 @@ beforeEach(() => server.reset());
 
 describe('signing primitives', () => {
   test("the server's signer reproduces the TypeScript connector's vector", () => {
-    const vector = {
-      AccessKeyId: 'testid',
-      AccountName: "<a%b'>",
-      Action: 'SingleSendMail',
-      AddressType: '1',
-      Format: 'XML',
-      HtmlBody: '4',
-      RegionId: 'cn-hangzhou',
-      ReplyToAddress: 'true',
-      SignatureMethod: 'HMAC-SHA1',
-      SignatureVersion: '1.0',
-      Subject: '3',
-      TagName: '2',
-      ToAddress: '1@test.com',
-      Version: '2015-11-23',
-      SignatureNonce: 'c1b2c332-4cfb-4a0f-b8cc-ebe622aa0a5c',
-      Timestamp: '2016-10-20T06:27:56Z',
-    };
-    assert.equal(sign('POST', vector, 'testsecret'), 'llJfXJjBW3OacrVgxxsITgYaYm0=');
+    assert.equal(sign('POST', TS_CONNECTOR_VECTOR, 'testsecret'), TS_CONNECTOR_SIGNATURE);
   });
 
   test('RFC 3986 encoding', () => {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
-import { templates } from '../support/harness.mjs';
+import { configFor } from '../support/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const CLI = path.join(root, 'pkg', 'bin', 'cli.js');
@@ -21,15 +21,8 @@ const SECRET = `cli-secret-${randomUUID()}`;
 let server;
 let dir;
 
-const makeConfig = (overrides = {}) => ({
-  accessKeyId: KEY_ID,
-  accessKeySecret: SECRET,
-  signName: 'Logto CLI',
-  templates: templates(),
-  endpoint: server.url,
-  timeout: 5000,
-  ...overrides,
-});
+const makeConfig = (overrides) =>
+  configFor({ url: server.url, accessKeyId: KEY_ID, accessKeySecret: SECRET, signName: 'Logto CLI' }, overrides);
 
 function writeConfig(config, name = `${randomUUID()}.json`) {
   const file = path.join(dir, name);

@@ -9,7 +9,7 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
 import createConnector from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
-import { templates } from '../support/harness.mjs';
+import { configFor, message } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-errors-test';
 const SECRET = `errors-secret-${randomUUID()}`;
@@ -18,17 +18,8 @@ const KNOWN_CODES = new Set(Object.values(ConnectorErrorCodes));
 let server;
 let connector;
 
-const makeConfig = (overrides = {}) => ({
-  accessKeyId: KEY_ID,
-  accessKeySecret: SECRET,
-  signName: 'Logto Test',
-  templates: templates(),
-  endpoint: server.url,
-  timeout: 5000,
-  ...overrides,
-});
-
-const message = (to = '13012345678') => ({ to, type: 'SignIn', payload: { code: '123456' } });
+const makeConfig = (overrides) =>
+  configFor({ url: server.url, accessKeyId: KEY_ID, accessKeySecret: SECRET, signName: 'Logto Test' }, overrides);
 
 /** Asserts the common ConnectorError contract and that the secret is nowhere in the error. */
 function checkError(error, code, secret = SECRET) {

@@ -13,6 +13,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
 import { bigBody, endlessBody, hang, startFaultServer } from '../support/fault-server.mjs';
 import {
+  configFor,
   collectGarbage,
   expectConnectorError,
   loadConnector,
@@ -32,15 +33,8 @@ const TIMEOUT_MS = 3000;
 let server;
 let connector;
 
-const makeConfig = (overrides = {}) => ({
-  accessKeyId: KEY_ID,
-  accessKeySecret: SECRET,
-  signName: 'Logto Faults',
-  templates: templates(),
-  endpoint: server.url,
-  timeout: TIMEOUT_MS,
-  ...overrides,
-});
+const makeConfig = (overrides) =>
+  configFor({ url: server.url, accessKeyId: KEY_ID, accessKeySecret: SECRET, signName: 'Logto Faults', timeout: TIMEOUT_MS }, overrides);
 
 /** After a fault, a normal send to the healthy server succeeds and verifies. */
 async function nextSendWorks() {

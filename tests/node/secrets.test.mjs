@@ -11,6 +11,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
 import { hang, startFaultServer } from '../support/fault-server.mjs';
 import {
+  configFor,
   ConnectorError,
   captureOutput,
   errorTexts,
@@ -31,15 +32,8 @@ const TOKEN = `CAIS${randomBytes(24).toString('hex')}Tk`;
 let server;
 let connector;
 
-const makeConfig = (overrides = {}) => ({
-  accessKeyId: KEY_ID,
-  accessKeySecret: SECRET,
-  signName: 'Logto Secrets',
-  templates: templates(),
-  endpoint: server.url,
-  timeout: 3000,
-  ...overrides,
-});
+const makeConfig = (overrides) =>
+  configFor({ url: server.url, accessKeyId: KEY_ID, accessKeySecret: SECRET, signName: 'Logto Secrets', timeout: 3000 }, overrides);
 
 const stsConfig = (overrides = {}) =>
   makeConfig({ accessKeyId: STS_KEY_ID, accessKeySecret: STS_SECRET, securityToken: TOKEN, ...overrides });

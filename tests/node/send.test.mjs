@@ -6,7 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 
 import createConnector, * as pkg from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
-import { templates } from '../support/harness.mjs';
+import { configFor } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-send-test';
 const SECRET = `send-secret-${randomUUID()}`;
@@ -14,15 +14,8 @@ const UUID_V4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}
 
 let server;
 
-const makeConfig = (overrides = {}) => ({
-  accessKeyId: KEY_ID,
-  accessKeySecret: SECRET,
-  signName: 'Logto Test',
-  templates: templates(),
-  endpoint: server.url,
-  timeout: 5000,
-  ...overrides,
-});
+const makeConfig = (overrides) =>
+  configFor({ url: server.url, accessKeyId: KEY_ID, accessKeySecret: SECRET, signName: 'Logto Test' }, overrides);
 
 const notCalled = async () => {
   throw new Error('getConfig must not be called when a config is passed');

@@ -6,26 +6,8 @@ import { describe, test } from 'node:test';
 import { ConnectorError } from '@logto/connector-kit';
 
 import { getSignature, isChinaNumber } from '../../pkg/lib/index.js';
-
 // The TypeScript connector's own test vector (Aliyun's documented SingleSendMail example).
-const VECTOR = {
-  AccessKeyId: 'testid',
-  AccountName: "<a%b'>",
-  Action: 'SingleSendMail',
-  AddressType: '1',
-  Format: 'XML',
-  HtmlBody: '4',
-  RegionId: 'cn-hangzhou',
-  ReplyToAddress: 'true',
-  SignatureMethod: 'HMAC-SHA1',
-  SignatureVersion: '1.0',
-  Subject: '3',
-  TagName: '2',
-  ToAddress: '1@test.com',
-  Version: '2015-11-23',
-  SignatureNonce: 'c1b2c332-4cfb-4a0f-b8cc-ebe622aa0a5c',
-  Timestamp: '2016-10-20T06:27:56Z',
-};
+import { TS_CONNECTOR_VECTOR as VECTOR } from '../support/vectors.mjs';
 
 /** A reference signer written here, independent of the package and of the test server. */
 const encode = (value) =>

@@ -31,6 +31,17 @@ export const templates = () => [
 
 export const message = (to = '13012345678') => ({ to, type: 'SignIn', payload: { code: '123456' } });
 
+/** A valid config for a loopback Aliyun server: the four templates above, then `overrides`. */
+export const configFor = ({ url, accessKeyId, accessKeySecret, signName, timeout = 5000 }, overrides = {}) => ({
+  accessKeyId,
+  accessKeySecret,
+  signName,
+  templates: templates(),
+  endpoint: url,
+  timeout,
+  ...overrides,
+});
+
 /**
  * Awaits `promise`, which must reject with the host's ConnectorError of `code` within `within` ms.
  * Returns `{ error, elapsed }`.
