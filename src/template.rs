@@ -33,7 +33,7 @@ pub fn template_param(payload: &Map<String, Value>) -> String {
     // Inserted one by one: collecting into a map would link a second (stable) sort into the .wasm.
     let mut params = Map::new();
     for (key, value) in payload {
-        if let (false, Value::String(_)) = (LOCALE_KEYS.contains(&key.as_str()), value) {
+        if value.is_string() && !LOCALE_KEYS.contains(&key.as_str()) {
             params.insert(key.clone(), value.clone());
         }
     }
