@@ -4,13 +4,12 @@
 //! must be non-empty), plus the new optional fields. Every problem is reported at once, each with
 //! a path and a message, like zod's `issues`.
 
-use std::fmt;
-
-use serde::Serialize;
 use serde_json::{json, Map, Value};
 
+use crate::call::{SignatureVersion, Target};
+use crate::credential::{Credentials, Secret};
 use crate::endpoint::Endpoint;
-use crate::error::{ErrorCode, Failure};
+use crate::issue::{type_name, Issue, IssueCode, PathSegment};
 use crate::limits::{
     clip, MAX_ENDPOINT_BYTES, MAX_FIELD_BYTES, MAX_QUOTED_CHARS, MAX_SECURITY_TOKEN_BYTES,
     MAX_TEMPLATES,
@@ -24,43 +23,6 @@ pub const DEFAULT_REGION_ID: &str = "cn-hangzhou";
 pub const DEFAULT_TIMEOUT_MS: u32 = 10_000;
 /// Bounds for `timeout`: long enough for a slow network, short enough that a sign-in never hangs.
 pub const TIMEOUT_RANGE_MS: std::ops::RangeInclusive<u32> = 100..=60_000;
-
-/// The access key secret. Its `Debug` and `Display` never show the value.
-#[derive(Clone, PartialEq, Eq)]
-pub struct Secret(String);
-
-impl Secret {
-    pub fn new(value: String) -> Self {
-        Self(value)
-    }
-
-    /// The raw value, for signing only.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
-    /// Replaces the secret in `text` with `***`. Secrets shorter than 6 characters are not
-    /// searched for: replacing every `a` in a message would destroy it without protecting anything.
-    pub fn redact_in(&self, text: &mut String) {
-        // Repeated: replacing can create a new occurrence when the secret contains `*`. Each
-        // pass shortens the text (the secret is longer than `***`), so this ends.
-        while self.0.len() >= 6 && text.contains(self.0.as_str()) {
-            *text = text.replace(self.0.as_str(), "***");
-        }
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
 
 /// Aliyun's template type. Only used to round-trip the config; Aliyun does not need it to send.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -123,32 +85,10 @@ impl Templates {
     }
 }
 
-/// Which Aliyun signature to use.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum SignatureVersion {
-    /// RPC signature 1.0 (HMAC-SHA1), what the TypeScript connector sends.
-    #[default]
-    V1,
-    /// `ACS3-HMAC-SHA256`, the version Alibaba Cloud recommends.
-    V3,
-}
-
-impl SignatureVersion {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::V1 => "v1",
-            Self::V3 => "v3",
-        }
-    }
-}
-
 /// A validated connector config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    pub access_key_id: String,
-    pub access_key_secret: Secret,
-    /// STS token of temporary (RAM role) credentials; signed with the request, never shown.
-    pub security_token: Option<Secret>,
+    pub credentials: Credentials,
     pub signature_version: SignatureVersion,
     pub sign_name: String,
     pub templates: Templates,
@@ -156,80 +96,6 @@ pub struct Config {
     pub endpoint: Endpoint,
     pub region_id: String,
     pub timeout_ms: u32,
-}
-
-/// One step of an issue's path: an object key or an array index.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(untagged)]
-pub enum PathSegment {
-    Key(String),
-    Index(usize),
-}
-
-impl From<&str> for PathSegment {
-    fn from(key: &str) -> Self {
-        Self::Key(key.to_string())
-    }
-}
-
-impl From<usize> for PathSegment {
-    fn from(index: usize) -> Self {
-        Self::Index(index)
-    }
-}
-
-/// The kind of problem, named after zod's issue codes so Logto's console reads them alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum IssueCode {
-    InvalidType,
-    TooSmall,
-    TooBig,
-    InvalidEnumValue,
-    InvalidString,
-    Custom,
-}
-
-/// One config problem.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Issue {
-    pub code: IssueCode,
-    pub path: Vec<PathSegment>,
-    pub message: String,
-}
-
-impl fmt::Display for Issue {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let mut path = String::new();
-        for segment in &self.path {
-            match segment {
-                PathSegment::Key(key) if path.is_empty() => path.push_str(key),
-                PathSegment::Key(key) => {
-                    path.push('.');
-                    path.push_str(key);
-                }
-                PathSegment::Index(index) => path.push_str(&format!("[{index}]")),
-            }
-        }
-        if path.is_empty() {
-            f.write_str(&self.message)
-        } else {
-            write!(f, "{path}: {}", self.message)
-        }
-    }
-}
-
-/// One line summarising all issues, for `errorDescription`.
-pub fn summarize(issues: &[Issue]) -> String {
-    let parts: Vec<String> = issues.iter().map(Issue::to_string).collect();
-    format!("Invalid Aliyun SMS connector config: {}", parts.join("; "))
-}
-
-/// Turns validation issues into the `invalid_config` failure Logto expects.
-pub fn invalid_config(issues: Vec<Issue>) -> Failure {
-    let mut failure = Failure::new(ErrorCode::InvalidConfig, summarize(&issues));
-    failure.data.issues = Some(issues);
-    failure
 }
 
 /// Collects issues while walking the JSON.
@@ -627,9 +493,11 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
             Some(region_id),
             Some(timeout_ms),
         ) if checker.issues.is_empty() => Ok(Config {
-            access_key_id,
-            access_key_secret: Secret::new(secret),
-            security_token,
+            credentials: Credentials {
+                access_key_id,
+                access_key_secret: Secret::new(secret),
+                security_token,
+            },
             signature_version,
             sign_name,
             templates,
@@ -643,12 +511,12 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
 }
 
 impl Config {
-    /// `failure` without the secret or the STS token in any of its strings.
-    pub fn redact(&self, failure: Failure) -> Failure {
-        let failure = failure.redact(&self.access_key_secret);
-        match &self.security_token {
-            Some(token) => failure.redact(token),
-            None => failure,
+    /// Where and how this config's calls are signed.
+    pub fn target(&self) -> Target<'_> {
+        Target {
+            endpoint: &self.endpoint,
+            region_id: Some(&self.region_id),
+            signature_version: self.signature_version,
         }
     }
 
@@ -669,8 +537,8 @@ impl Config {
             })
             .collect();
         let mut json = json!({
-            "accessKeyId": self.access_key_id,
-            "accessKeySecret": self.access_key_secret.expose(),
+            "accessKeyId": self.credentials.access_key_id,
+            "accessKeySecret": self.credentials.access_key_secret.expose(),
             "signatureVersion": self.signature_version.as_str(),
             "signName": self.sign_name,
             "templates": templates,
@@ -679,7 +547,8 @@ impl Config {
             "regionId": self.region_id,
             "timeout": self.timeout_ms,
         });
-        if let (Some(token), Value::Object(object)) = (&self.security_token, &mut json) {
+        if let (Some(token), Value::Object(object)) = (&self.credentials.security_token, &mut json)
+        {
             object.insert("securityToken".into(), json!(token.expose()));
         }
         json
@@ -718,18 +587,6 @@ fn described(value: &Value) -> String {
         Value::Number(n) => clip(&n.to_string()),
         Value::String(s) => quoted(s),
         other => type_name(other).to_string(),
-    }
-}
-
-/// zod-style type names for messages.
-pub(crate) fn type_name(value: &Value) -> &'static str {
-    match value {
-        Value::Null => "null",
-        Value::Bool(_) => "boolean",
-        Value::Number(_) => "number",
-        Value::String(_) => "string",
-        Value::Array(_) => "array",
-        Value::Object(_) => "object",
     }
 }
 
@@ -803,7 +660,7 @@ mod tests {
     fn signature_version_and_security_token() {
         let config = validate(&good()).unwrap();
         assert_eq!(config.signature_version, SignatureVersion::V1);
-        assert_eq!(config.security_token, None);
+        assert_eq!(config.credentials.security_token, None);
         assert_eq!(config.to_json()["signatureVersion"], "v1");
         assert!(config.to_json().get("securityToken").is_none());
 
@@ -831,7 +688,7 @@ mod tests {
         }
         let mut value = good();
         value["securityToken"] = json!("");
-        assert_eq!(validate(&value).unwrap().security_token, None);
+        assert_eq!(validate(&value).unwrap().credentials.security_token, None);
     }
 
     #[test]
@@ -923,7 +780,7 @@ mod tests {
             missing.message,
             "UsageType (ForgotPassword) should be provided in templates."
         );
-        let summary = summarize(&found);
+        let summary = crate::issue::summarize(&found);
         assert!(
             summary.contains("templates[1].templateCode.overseas: Required"),
             "{summary}"
@@ -1058,12 +915,12 @@ mod tests {
         let debug = format!("{config:?}");
         assert!(!debug.contains("very-secret-value"), "{debug}");
         assert!(debug.contains("Secret(***)"));
-        assert_eq!(config.access_key_secret.to_string(), "***");
+        assert_eq!(config.credentials.access_key_secret.to_string(), "***");
     }
 
     #[test]
     fn invalid_config_failure_carries_issues_and_summary() {
-        let failure = invalid_config(issues(json!({})));
+        let failure = crate::error::Failure::invalid_config(issues(json!({})));
         let json = serde_json::to_value(&failure).unwrap();
         assert_eq!(json["code"], "invalid_config");
         assert_eq!(json["data"]["issues"].as_array().unwrap().len(), 4);

@@ -74,23 +74,20 @@ impl Endpoint {
         }
     }
 
-    /// `localhost`, `127.0.0.0/8` or `[::1]`.
     /// The URL path, always starting with `/`.
     pub fn path(&self) -> &str {
         &self.path
     }
 
+    /// `localhost`, `127.0.0.0/8` or `[::1]` (only in that spelling: `fetch` would send another
+    /// spelling of `::1` in its shortest form, and the V3 signature covers the host).
     pub fn is_loopback(&self) -> bool {
         let host = self.host.as_str();
-        if host == "localhost" || host == "[::1]" {
-            return true;
-        }
-        let octets: Vec<&str> = host.split('.').collect();
-        octets.len() == 4
-            && octets.first() == Some(&"127")
-            && octets
-                .iter()
-                .all(|o| !o.is_empty() && o.len() <= 3 && o.parse::<u8>().is_ok())
+        host == "localhost"
+            || host == "[::1]"
+            || host
+                .parse::<std::net::Ipv4Addr>()
+                .is_ok_and(|ip| ip.is_loopback())
     }
 }
 

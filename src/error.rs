@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::config::{Issue, Secret};
+use crate::issue::{summarize, Issue};
 
 /// The subset of `@logto/connector-kit`'s `ConnectorErrorCodes` this connector produces.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -29,6 +29,31 @@ impl ErrorCode {
             Self::UsageLimitExceeded => "usage_limit_exceeded",
         }
     }
+}
+
+/// How one Aliyun error code maps to a connector-kit code. Each API module has a table of
+/// these, generated from its file in `data/` (see `build.rs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ErrorRule {
+    /// Aliyun's `Code`, or the start of it when `prefix` (e.g. `Throttling` for `Throttling.User`).
+    pub code: &'static str,
+    pub prefix: bool,
+    pub class: ErrorCode,
+    /// What the operator should do, in English.
+    pub hint: &'static str,
+}
+
+/// The rule for `code`: an exact entry first, else the longest matching prefix entry.
+pub fn lookup(table: &'static [ErrorRule], code: &str) -> Option<&'static ErrorRule> {
+    table
+        .iter()
+        .find(|rule| !rule.prefix && rule.code == code)
+        .or_else(|| {
+            table
+                .iter()
+                .filter(|rule| rule.prefix && code.starts_with(rule.code))
+                .max_by_key(|rule| rule.code.len())
+        })
 }
 
 /// The `data` of a `ConnectorError`. Field names follow Aliyun's (`Code`, `RequestId`) so operators
@@ -80,13 +105,19 @@ impl Failure {
         self
     }
 
-    /// Replaces every occurrence of the secret in the failure's strings.
-    ///
-    /// Defence in depth: no code path puts the secret into a failure, but text echoed from the
-    /// network (Aliyun's `Message`, a proxy's error page) is not under our control.
-    pub fn redact(mut self, secret: &Secret) -> Self {
+    /// The `invalid_config` failure Logto expects for config problems: every issue, and a
+    /// one-line summary of them.
+    pub fn invalid_config(issues: Vec<Issue>) -> Self {
+        let mut failure = Self::new(ErrorCode::InvalidConfig, summarize(&issues));
+        failure.data.issues = Some(issues);
+        failure
+    }
+
+    /// Applies `redact` to every string of the failure (defence in depth: no code path puts a
+    /// secret into a failure, but text echoed from the network is not under our control).
+    pub fn redact_with(mut self, redact: impl Fn(&mut String)) -> Self {
         let data = &mut self.data;
-        secret.redact_in(&mut data.error_description);
+        redact(&mut data.error_description);
         for field in [
             &mut data.aliyun_code,
             &mut data.aliyun_message,
@@ -95,11 +126,11 @@ impl Failure {
         .into_iter()
         .flatten()
         {
-            secret.redact_in(field);
+            redact(field);
         }
         if let Some(issues) = &mut data.issues {
             for issue in issues {
-                secret.redact_in(&mut issue.message);
+                redact(&mut issue.message);
             }
         }
         self
@@ -132,11 +163,19 @@ mod tests {
     }
 
     #[test]
-    fn redact_removes_secret_from_every_string() {
-        let secret = Secret::new("s3cr3t-value-123".into());
+    fn redact_reaches_every_string() {
         let mut failure = Failure::new(ErrorCode::General, "echo s3cr3t-value-123 back");
         failure.data.aliyun_message = Some("s3cr3t-value-123".into());
-        let text = serde_json::to_string(&failure.redact(&secret)).unwrap();
+        failure.data.request_id = Some("s3cr3t-value-123".into());
+        failure.data.issues = Some(vec![Issue {
+            code: crate::issue::IssueCode::Custom,
+            path: Vec::new(),
+            message: "s3cr3t-value-123".into(),
+        }]);
+        let text = serde_json::to_string(
+            &failure.redact_with(|text| *text = text.replace("s3cr3t-value-123", "***")),
+        )
+        .unwrap();
         assert!(!text.contains("s3cr3t-value-123"), "{text}");
         assert!(text.contains("echo *** back"), "{text}");
     }

@@ -1,12 +1,17 @@
 //! Aliyun SMS connector for Logto.
 //!
-//! A pure core (no JavaScript types) that validates the connector config, decides mainland China
-//! versus overseas templates, builds and signs Aliyun's `SendSms` request and maps the answer to
-//! `@logto/connector-kit` error codes; plus [`wasm`], the thin `#[wasm_bindgen]` boundary that
-//! performs the HTTP call through the host's `fetch`.
+//! A pure core (no JavaScript types) and [`wasm`], the thin `#[wasm_bindgen]` boundary that
+//! performs HTTP calls through the host's `fetch`.
 //!
-//! Flow: [`config::validate`] → [`message::prepare`] (phone, template, request, signature) →
-//! host `fetch` → [`response::parse`].
+//! Layers, each importing only those above it:
+//! - values: [`limits`], [`issue`], [`error`], [`credential`], [`endpoint`], [`phone`];
+//! - signing: [`signature_v1`], [`signature_v3`], then [`call`] (one signed call for any API);
+//! - answers: [`response`] (any API's JSON answer);
+//! - one module per Aliyun API: [`send_sms`], [`query_send_details`];
+//! - Logto's side: [`config`], [`template`], [`message`] (a Logto message → a `SendSms` call).
+//!
+//! Flow of a send: [`config::validate`] → [`message::prepare`] → [`call::sign`] → host `fetch`
+//! → [`send_sms::parse`].
 
 #![cfg_attr(
     not(test),
@@ -18,15 +23,19 @@
     )
 )]
 
+pub mod call;
 pub mod config;
+pub mod credential;
 pub mod endpoint;
 pub mod error;
+pub mod issue;
 pub mod limits;
 pub mod message;
 pub mod phone;
-pub mod request;
+pub mod query_send_details;
 pub mod response;
-pub mod signature;
+pub mod send_sms;
+pub mod signature_v1;
 pub mod signature_v3;
 pub mod template;
 

@@ -1,21 +1,18 @@
-//! Logto's `SendMessageData` (`{ to, type, payload }`) turned into a signed `SendSms` request.
+//! Logto's `SendMessageData` (`{ to, type, payload }`) turned into the `SendSms` call it needs:
+//! the number checked, the template picked for its usage type and region, the variables filled.
 
 use serde_json::{Map, Value};
 
-use crate::config::{type_name, Config, GENERIC_USAGE_TYPE};
+use crate::config::{Config, GENERIC_USAGE_TYPE};
 use crate::error::{ErrorCode, Failure};
+use crate::issue::type_name;
 use crate::limits::{MAX_FIELD_BYTES, MAX_TEMPLATE_PARAM_BYTES, MAX_TO_CHARS};
 use crate::phone::PhoneNumber;
-use crate::request::{self, Nonce, SendSms, SignedRequest, Timestamp};
+use crate::send_sms::SendSms;
 use crate::template::{template_code, template_param};
 
 /// Validates the message and builds the request for it.
-pub fn prepare(
-    data: &Value,
-    config: &Config,
-    nonce: &Nonce,
-    timestamp: &Timestamp,
-) -> Result<SignedRequest, Failure> {
+pub fn prepare(data: &Value, config: &Config) -> Result<SendSms, Failure> {
     let bad = |why: String| Failure::new(ErrorCode::InvalidRequestParameters, why);
     let Value::Object(data) = data else {
         return Err(bad(format!(
@@ -85,23 +82,18 @@ pub fn prepare(
             param.len()
         )));
     }
-    Ok(request::build(
-        config,
-        &SendSms {
-            phone_numbers: phone.for_aliyun(),
-            template_code: code,
-            template_param: &param,
-        },
-        nonce,
-        timestamp,
-    ))
+    Ok(SendSms {
+        phone_numbers: phone.for_aliyun().to_string(),
+        sign_name: config.sign_name.clone(),
+        template_code: code.to_string(),
+        template_param: param,
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::config::validate;
-    use crate::signature::percent_encode;
     use serde_json::json;
 
     fn config(strict: bool) -> Config {
@@ -120,21 +112,8 @@ mod tests {
         .unwrap()
     }
 
-    fn send(data: Value, strict: bool) -> Result<SignedRequest, Failure> {
-        prepare(
-            &data,
-            &config(strict),
-            &Nonce::from_random_bytes([1; 16]),
-            &Timestamp::from_unix_millis(0),
-        )
-    }
-
-    fn field<'a>(request: &'a SignedRequest, key: &str) -> &'a str {
-        request
-            .body
-            .split('&')
-            .find_map(|pair| pair.strip_prefix(&format!("{key}=")))
-            .unwrap()
+    fn send(data: Value, strict: bool) -> Result<SendSms, Failure> {
+        prepare(&data, &config(strict))
     }
 
     #[test]
@@ -156,11 +135,8 @@ mod tests {
                 strict,
             )
             .unwrap();
-            assert_eq!(
-                field(&request, "TemplateCode"),
-                expected,
-                "{usage} {to} {strict}"
-            );
+            assert_eq!(request.template_code, expected, "{usage} {to} {strict}");
+            assert_eq!(request.sign_name, "Logto");
         }
     }
 
@@ -175,18 +151,15 @@ mod tests {
             false,
         )
         .unwrap();
-        assert_eq!(field(&request, "PhoneNumbers"), "8613012345678");
-        assert_eq!(
-            field(&request, "TemplateParam"),
-            percent_encode(r#"{"code":"123456"}"#)
-        );
+        assert_eq!(request.phone_numbers, "8613012345678");
+        assert_eq!(request.template_param, r#"{"code":"123456"}"#);
     }
 
     #[test]
     fn missing_type_and_payload_use_generic_and_empty_params() {
         let request = send(json!({ "to": "13012345678" }), false).unwrap();
-        assert_eq!(field(&request, "TemplateCode"), "SMS_GENERIC");
-        assert_eq!(field(&request, "TemplateParam"), percent_encode("{}"));
+        assert_eq!(request.template_code, "SMS_GENERIC");
+        assert_eq!(request.template_param, "{}");
     }
 
     #[test]
@@ -202,8 +175,6 @@ mod tests {
             prepare(
                 &json!({ "to": to, "type": usage, "payload": { "code": "1" } }),
                 &config,
-                &Nonce::from_random_bytes([1; 16]),
-                &Timestamp::from_unix_millis(0),
             )
         };
         assert!(send("SignIn", "13012345678").is_ok());

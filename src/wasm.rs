@@ -17,14 +17,15 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use crate::call::{self, Nonce, SignedRequest, Timestamp};
 use crate::config::{self, Config};
 use crate::error::{ErrorCode, Failure};
+use crate::issue::{Issue, IssueCode};
 use crate::limits::{MAX_CONFIG_JSON_BYTES, MAX_MESSAGE_JSON_BYTES, MAX_RESPONSE_BYTES};
 use crate::message;
 use crate::phone;
-use crate::request::{Nonce, SignedRequest, Timestamp, HTTP_METHOD};
-use crate::response;
-use crate::signature;
+use crate::send_sms;
+use crate::signature_v1;
 
 #[wasm_bindgen]
 extern "C" {
@@ -131,10 +132,10 @@ fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
     // A config JSON cannot represent is reported as an issue too, so `issues` is always there.
     let unreadable = |unreadable: Unreadable| {
         let code = match unreadable {
-            Unreadable::TooBig(_) => config::IssueCode::TooBig,
-            Unreadable::NotJson(_) => config::IssueCode::Custom,
+            Unreadable::TooBig(_) => IssueCode::TooBig,
+            Unreadable::NotJson(_) => IssueCode::Custom,
         };
-        config::invalid_config(vec![config::Issue {
+        Failure::invalid_config(vec![Issue {
             code,
             path: Vec::new(),
             message: unreadable.into_failure().data.error_description,
@@ -156,7 +157,7 @@ fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
         return Ok(config);
     }
     let value = parse_json(&text, "Config", ErrorCode::InvalidConfig).map_err(unreadable)?;
-    let config = Rc::new(config::validate(&value).map_err(config::invalid_config)?);
+    let config = Rc::new(config::validate(&value).map_err(Failure::invalid_config)?);
     LAST_CONFIG.set(Some((text, config.clone())));
     Ok(config)
 }
@@ -213,7 +214,7 @@ pub fn get_signature(
             _ => return Err(bad(format!("Parameter \"{key}\" must be a string"))),
         }
     }
-    Ok(signature::signature(&pairs, access_key_secret, method))
+    Ok(signature_v1::signature(&pairs, access_key_secret, method))
 }
 
 /// `getSignature` for the common case, without a JSON round trip: `flat` is
@@ -228,7 +229,7 @@ pub fn get_signature_flat(flat: &str, access_key_secret: &str, method: &str) -> 
             pairs.push((key, value));
         }
     }
-    signature::signature(&pairs, access_key_secret, method)
+    signature_v1::signature(&pairs, access_key_secret, method)
 }
 
 /// Whether `to` gets the mainland China template (see [`phone::is_china_number`]).
@@ -245,11 +246,13 @@ pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsV
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
     match send(&data, &config).await {
         Ok(result) => Ok(to_js(&result)),
-        Err(failure) => Err(failure_to_js(&config.redact(failure))),
+        Err(failure) => Err(failure_to_js(
+            &failure.redact_with(|text| config.credentials.redact_in(text)),
+        )),
     }
 }
 
-async fn send(data: &JsValue, config: &Config) -> Result<response::SendSmsResult, Failure> {
+async fn send(data: &JsValue, config: &Config) -> Result<send_sms::SendSmsResult, Failure> {
     let data = from_js(
         data,
         "Message data",
@@ -257,12 +260,24 @@ async fn send(data: &JsValue, config: &Config) -> Result<response::SendSmsResult
         MAX_MESSAGE_JSON_BYTES,
     )
     .map_err(Unreadable::into_failure)?;
+    let message = message::prepare(&data, config)?;
+    let (status, body) = execute(&message.call(), config).await?;
+    send_sms::parse(status, &body)
+}
+
+/// Signs `call` with the config's credentials and target, and sends it: HTTP status and body.
+async fn execute(call: &call::Call<'_>, config: &Config) -> Result<(u16, String), Failure> {
     let nonce = Nonce::from_random_bytes(random_bytes()?);
     // `Date.now()` is a non-negative integer of milliseconds for any real clock.
     let timestamp = Timestamp::from_unix_millis(js_sys::Date::now().max(0.0) as u64);
-    let request = message::prepare(&data, config, &nonce, &timestamp)?;
-    let (status, body) = post(&request, config.timeout_ms).await?;
-    response::parse(status, &body)
+    let request = call::sign(
+        call,
+        &config.credentials,
+        config.target(),
+        &nonce,
+        &timestamp,
+    );
+    post(&request, config.timeout_ms).await
 }
 
 fn random_bytes() -> Result<[u8; 16], Failure> {
@@ -364,7 +379,7 @@ impl Drop for AbortTimer {
     }
 }
 
-/// POSTs the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and
+/// Sends the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and
 /// body both).
 async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
     let url = request.url.as_str();
@@ -379,8 +394,11 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String),
             .map_err(|e| network(describe(&e)))?;
     }
     let init = web_sys::RequestInit::new();
-    init.set_method(HTTP_METHOD);
-    init.set_body(&JsValue::from_str(&request.body));
+    init.set_method(request.method);
+    // No body at all in V3: an empty string would make `fetch` add an unsigned content-type.
+    if let Some(body) = &request.body {
+        init.set_body(&JsValue::from_str(body));
+    }
     init.set_headers(&headers);
     init.set_signal(Some(&controller.signal()));
     // A redirect would re-send the signed request wherever `Location` points, clear text

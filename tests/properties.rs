@@ -18,14 +18,34 @@ use proptest::sample::select;
 use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{json, Map, Value};
 
-use aliyun_sms::config::{self, Config, Issue, IssueCode, PathSegment, Secret};
+use aliyun_sms::call::{self, Nonce, SignedRequest, Timestamp};
+use aliyun_sms::config::{self, Config};
+use aliyun_sms::credential::Secret;
 use aliyun_sms::error::{ErrorCode, Failure};
+use aliyun_sms::issue::{Issue, IssueCode, PathSegment};
 use aliyun_sms::limits;
 use aliyun_sms::message;
 use aliyun_sms::phone::{self, PhoneError, PhoneNumber};
-use aliyun_sms::request::{Nonce, SignedRequest, Timestamp};
-use aliyun_sms::response;
-use aliyun_sms::signature::{canonicalized_query, percent_encode};
+use aliyun_sms::send_sms;
+use aliyun_sms::signature_v1::{canonicalized_query, percent_encode};
+
+/// What a send puts on the wire: the `SendSms` call for `data`, signed with the config's
+/// credentials and target.
+fn prepare_signed(
+    data: &Value,
+    config: &Config,
+    nonce: &Nonce,
+    timestamp: &Timestamp,
+) -> Result<SignedRequest, Failure> {
+    let message = message::prepare(data, config)?;
+    Ok(call::sign(
+        &message.call(),
+        &config.credentials,
+        config.target(),
+        nonce,
+        timestamp,
+    ))
+}
 
 // ---------------------------------------------------------------------------------------------
 // Shared helpers.
@@ -372,7 +392,7 @@ fn check_validate(value: &Value) -> Result<(), TestCaseError> {
             let again = config::validate(&config.to_json());
             prop_assert_eq!(again.as_ref(), Ok(&config), "to_json round trip");
             for text in debug_texts(&config) {
-                let secret = config.access_key_secret.expose();
+                let secret = config.credentials.access_key_secret.expose();
                 prop_assert!(
                     secret.len() < 6 || !text.contains(secret),
                     "secret in Debug of Config"
@@ -391,7 +411,7 @@ fn check_validate(value: &Value) -> Result<(), TestCaseError> {
                     );
                 }
             }
-            let failure = config::invalid_config(issues.clone());
+            let failure = Failure::invalid_config(issues.clone());
             prop_assert_eq!(failure.code, ErrorCode::InvalidConfig);
             let json = serde_json::to_value(&failure).expect("serialises");
             prop_assert_eq!(&json["code"], "invalid_config");
@@ -583,7 +603,7 @@ fn phone_handles_huge_inputs() {
 // 3. response::parse over any status and any bytes.
 
 fn check_parse(status: u16, body: &str) -> Result<(), TestCaseError> {
-    match response::parse(status, body) {
+    match send_sms::parse(status, body) {
         Ok(result) => {
             prop_assert!(
                 (200..300).contains(&status),
@@ -678,7 +698,7 @@ proptest! {
         if let Some(biz) = &biz {
             answer["BizId"] = json!(biz);
         }
-        let result = response::parse(status, &answer.to_string()).expect("resolves");
+        let result = send_sms::parse(status, &answer.to_string()).expect("resolves");
         prop_assert_eq!(result.message, message);
         prop_assert_eq!(result.request_id, request_id);
         prop_assert_eq!(result.biz_id, biz);
@@ -740,10 +760,10 @@ fn arb_message_data() -> impl Strategy<Value = Value> {
 
 /// The decoded `name=` field of a V1 form body or a V3 URL query.
 fn form_field(request: &SignedRequest, name: &str) -> Option<String> {
-    let query = if request.body.is_empty() {
+    let query = if request.body.is_none() {
         request.url.split_once('?').map_or("", |(_, q)| q)
     } else {
-        request.body.as_str()
+        request.body.as_deref().unwrap_or_default()
     };
     decode_query(query)
         .into_iter()
@@ -775,7 +795,7 @@ proptest! {
         let config = &configs()[which];
         let nonce = Nonce::from_random_bytes(nonce);
         let timestamp = Timestamp::from_unix_millis(millis);
-        let outcome = message::prepare(&data, config, &nonce, &timestamp);
+        let outcome = prepare_signed(&data, config, &nonce, &timestamp);
         let object = data.as_object();
         let to = object.and_then(|o| o.get("to")).and_then(Value::as_str);
         let type_ok = matches!(object.and_then(|o| o.get("type")), None | Some(Value::Null | Value::String(_)));
@@ -804,7 +824,7 @@ proptest! {
                 ).expect("TemplateParam is a JSON object of strings");
                 prop_assert_eq!(param, expected_param(payload));
                 prop_assert!(!request.signature.is_empty());
-                let wire = format!("{} {} {:?}", request.url, request.body, request.headers);
+                let wire = format!("{} {} {:?}", request.url, request.body.as_deref().unwrap_or_default(), request.headers);
                 prop_assert!(!wire.contains(SECRET), "secret on the wire");
                 for text in debug_texts(&request) {
                     prop_assert!(!text.contains(SECRET), "secret in Debug of SignedRequest");
@@ -1020,15 +1040,14 @@ proptest! {
             value["securityToken"] = json!(TOKEN);
         }
         let config = config::validate(&value).expect("valid");
-        let secret_value = config.access_key_secret.clone();
         let mut texts: Vec<String> = Vec::new();
         texts.extend(debug_texts(&config));
-        texts.extend(debug_texts(&config.access_key_secret));
-        texts.push(config.access_key_secret.to_string());
+        texts.extend(debug_texts(&config.credentials.access_key_secret));
+        texts.push(config.credentials.access_key_secret.to_string());
         texts.extend(debug_texts(&config.templates));
         texts.extend(debug_texts(&config.endpoint));
         texts.push(config.endpoint.to_string());
-        if let Some(token) = &config.security_token {
+        if let Some(token) = &config.credentials.security_token {
             texts.extend(debug_texts(token));
             texts.push(token.to_string());
         }
@@ -1042,10 +1061,10 @@ proptest! {
         let nonce = Nonce::from_random_bytes([9; 16]);
         let ts = Timestamp::from_unix_millis(1_700_000_000_000);
         let data = json!({ "to": to, "type": "SignIn", "payload": { "code": "123456" } });
-        match message::prepare(&data, &config, &nonce, &ts) {
+        match prepare_signed(&data, &config, &nonce, &ts) {
             Ok(request) => {
                 let mut texts = debug_texts(&request).to_vec();
-                texts.push(format!("{} {} {:?}", request.url, request.body, request.headers));
+                texts.push(format!("{} {} {:?}", request.url, request.body.as_deref().unwrap_or_default(), request.headers));
                 for text in texts {
                     prop_assert!(!text.contains(&secret), "secret in SignedRequest: {}", text);
                 }
@@ -1053,7 +1072,7 @@ proptest! {
             Err(failure) => failures.push(failure),
         }
         for data in [json!(null), json!({}), json!({ "to": secret }), json!({ "to": "13012345678", "payload": secret })] {
-            failures.push(message::prepare(&data, &config, &nonce, &ts).expect_err("rejected"));
+            failures.push(prepare_signed(&data, &config, &nonce, &ts).expect_err("rejected"));
         }
         // Config problems next to a valid secret.
         let mut bad = value.clone();
@@ -1064,16 +1083,20 @@ proptest! {
         for issue in &issues {
             texts.push(issue.to_string());
         }
-        failures.push(config::invalid_config(issues));
-        // The network echoing the secret back, redacted as the boundary does.
+        failures.push(Failure::invalid_config(issues));
+        // The network echoing the secret (and the token, when there is one) back, redacted as
+        // the boundary does.
+        let token = if with_token { TOKEN } else { "" };
         let body = match echo {
-            "Message" => json!({ "Code": "isp.SYSTEM_ERROR", "Message": format!("bad {secret}"), "RequestId": "R" }).to_string(),
-            "Code" => json!({ "Code": format!("X.{secret}"), "RequestId": secret }).to_string(),
-            "RequestId" => json!({ "Code": "Throttling", "RequestId": format!("{secret}{secret}") }).to_string(),
-            _ => format!("<html>proxy error for {secret}</html>"),
+            "Message" => json!({ "Code": "isp.SYSTEM_ERROR", "Message": format!("bad {secret} {token}"), "RequestId": "R" }).to_string(),
+            "Code" => json!({ "Code": format!("X.{secret}.{token}"), "RequestId": secret }).to_string(),
+            "RequestId" => json!({ "Code": "Throttling", "RequestId": format!("{secret}{token}{secret}") }).to_string(),
+            _ => format!("<html>proxy error for {secret} {token}</html>"),
         };
-        let failure = response::parse(502, &body).expect_err("rejected");
-        failures.push(failure.redact(&secret_value));
+        let failure = send_sms::parse(502, &body).expect_err("rejected");
+        let echoed = failure_texts(&failure).iter().any(|text| with_token && text.contains(TOKEN));
+        prop_assert!(!with_token || echoed, "the echo must carry the token for the check to mean anything");
+        failures.push(failure.redact_with(|text| config.credentials.redact_in(text)));
         for failure in &failures {
             for text in failure_texts(failure) {
                 prop_assert!(!text.contains(&secret), "secret in failure: {}", text);
@@ -1273,7 +1296,7 @@ fn size_limit_issue_messages_do_not_echo_megabytes() {
             issue.message.len()
         );
     }
-    let failure = config::invalid_config(issues);
+    let failure = Failure::invalid_config(issues);
     assert!(failure.data.error_description.len() <= 4096);
 }
 
@@ -1294,10 +1317,10 @@ fn size_limit_message_of_a_megabyte_is_rejected_before_signing() {
         let what = data
             .as_object()
             .map(|o| o.keys().cloned().collect::<Vec<_>>().join(","));
-        match message::prepare(&data, &config, &nonce, &ts) {
+        match prepare_signed(&data, &config, &nonce, &ts) {
             Ok(request) => panic!(
                 "a megabyte message ({what:?}) must not be signed; it was, into a {}-byte body",
-                request.body.len() + request.url.len()
+                request.body.as_deref().map_or(0, str::len) + request.url.len()
             ),
             Err(failure) => {
                 assert_eq!(failure.code, ErrorCode::InvalidRequestParameters);
@@ -1318,7 +1341,7 @@ fn size_limit_response_of_a_megabyte_is_invalid_response() {
         "BizId": "1"
     })
     .to_string();
-    let failure = match response::parse(200, &padded) {
+    let failure = match send_sms::parse(200, &padded) {
         Ok(result) => panic!(
             "a 1 MiB answer is not Aliyun's, but it resolved (Message of {} bytes)",
             result.message.len()
@@ -1329,7 +1352,7 @@ fn size_limit_response_of_a_megabyte_is_invalid_response() {
     assert!(failure.data.error_description.len() < 1024);
     // An error answer with a megabyte Message is cut too.
     let error = json!({ "Code": "isp.SYSTEM_ERROR", "Message": "y".repeat(MEGABYTE) }).to_string();
-    let failure = response::parse(200, &error)
+    let failure = send_sms::parse(200, &error)
         .map(|_| ())
         .expect_err("rejected");
     assert!(
@@ -1368,7 +1391,7 @@ fn no_part_of_a_pasted_secret_is_echoed_in_issues() {
         value["securityToken"] = json!(token);
         value["signatureVersion"] = json!(pasted);
         let issues = config::validate(&value).map(|_| ()).expect_err("rejected");
-        let failure = config::invalid_config(issues);
+        let failure = Failure::invalid_config(issues);
         for text in failure_texts(&failure) {
             for secret in [SECRET, token.as_str()] {
                 let part = windows(secret).into_iter().find(|w| text.contains(w));

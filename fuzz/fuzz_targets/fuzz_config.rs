@@ -3,7 +3,8 @@
 //! config never depends on its secrets.
 #![no_main]
 
-use aliyun_sms::config::{self, Config, Secret};
+use aliyun_sms::config::{self, Config};
+use aliyun_sms::credential::Secret;
 use aliyun_sms::error::ErrorCode;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
@@ -32,8 +33,9 @@ fn check(value: &Value) {
             );
             // Debug must not depend on the secrets: swap them and compare.
             let mut other: Config = config.clone();
-            other.access_key_secret = Secret::new("a-different-secret".into());
-            other.security_token = config
+            other.credentials.access_key_secret = Secret::new("a-different-secret".into());
+            other.credentials.security_token = config
+                .credentials
                 .security_token
                 .as_ref()
                 .map(|_| Secret::new("a-different-token".into()));
@@ -46,7 +48,7 @@ fn check(value: &Value) {
         Err(issues) => {
             assert!(!issues.is_empty(), "Err without issues");
             assert!(issues.iter().all(|i| !i.message.is_empty()));
-            let failure = config::invalid_config(issues);
+            let failure = aliyun_sms::error::Failure::invalid_config(issues);
             assert_eq!(failure.code, ErrorCode::InvalidConfig);
             let json = serde_json::to_value(&failure).expect("a failure serialises");
             assert_eq!(json["code"], "invalid_config");

@@ -4,7 +4,7 @@
 #![no_main]
 
 use aliyun_sms::error::ErrorCode;
-use aliyun_sms::response;
+use aliyun_sms::send_sms;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
     let body = String::from_utf8_lossy(body);
     // Both the raw status and a plausible one, so 2xx is reached often.
     for status in [status, 200 + status % 400] {
-        match response::parse(status, &body) {
+        match send_sms::parse(status, &body) {
             Ok(result) => {
                 assert!((200..300).contains(&status));
                 assert_eq!(result.code, "OK");
