@@ -8,7 +8,8 @@
 //! - signing: [`signature_v1`], [`signature_v3`], then [`call`] (one signed call for any API);
 //! - answers: [`response`] (any API's JSON answer);
 //! - one module per Aliyun API: [`send_sms`], [`query_send_details`];
-//! - Logto's side: [`config`], [`template`], [`message`] (a Logto message → a `SendSms` call).
+//! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), [`config`], [`template`],
+//!   [`message`] (a Logto message → a `SendSms` call).
 //!
 //! Flow of a send: [`config::validate`] → [`message::prepare`] → [`call::sign`] → host `fetch`
 //! → [`send_sms::parse`].
@@ -23,6 +24,7 @@
     )
 )]
 
+pub mod blank;
 pub mod call;
 pub mod config;
 pub mod credential;
