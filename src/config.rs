@@ -225,9 +225,15 @@ impl Checker {
                     regional.get("overseas"),
                     &[&path("templateCode")[..], &["overseas".into()]].concat(),
                 );
-                china
-                    .zip(overseas)
-                    .map(|(china, overseas)| TemplateCode::Regional { china, overseas })
+                // Both halves empty is one empty code (what `to_json` writes for it, so the
+                // parsed config round-trips).
+                china.zip(overseas).map(|(china, overseas)| {
+                    if china.is_empty() && overseas.is_empty() {
+                        TemplateCode::Single(String::new())
+                    } else {
+                        TemplateCode::Regional { china, overseas }
+                    }
+                })
             }
             Some(value @ Value::String(_)) => self
                 .template_code_string(Some(value), &path("templateCode"))
@@ -876,6 +882,7 @@ mod tests {
                 empty.clone(),
             ),
             (Some(json!([])), empty.clone()),
+            (Some(json!({ "unknown": false })), empty.clone()),
             (
                 Some(json!({ "china": "SMS_CN" })),
                 TemplateCode::Regional {
@@ -901,6 +908,7 @@ mod tests {
             }
             let config = validate(&value).unwrap_or_else(|e| panic!("{code:?}: {e:?}"));
             assert_eq!(config.templates.pick("SignIn").code, expected, "{code:?}");
+            assert_eq!(validate(&config.to_json()).unwrap(), config, "{code:?}");
         }
     }
 

@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::call::Call;
-use crate::error::{ErrorCode, Failure};
+use crate::credential::Redactor;
+use crate::error::Failure;
 use crate::response::Answer;
 
 pub const ACTION: &str = "QuerySendDetails";
@@ -81,18 +82,14 @@ pub struct SendDetails {
 }
 
 /// Reads the answer; errors map like `SendSms`'s (the same account, the same codes).
-pub fn parse(status: u16, body: &str) -> Result<SendDetails, Failure> {
-    let answer = Answer::parse(ACTION, status, body)?;
+/// `redactor` holds the credentials the request was signed with (see [`Answer::parse`]).
+pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SendDetails, Failure> {
+    let answer = Answer::parse(ACTION, status, body, redactor)?;
     let code = answer.required_string("Code")?;
     let message = answer.string("Message")?;
     let request_id = answer.string("RequestId")?;
     if code != "OK" || !answer.is_http_success() {
-        let class = if code == "OK" {
-            ErrorCode::InvalidResponse
-        } else {
-            crate::send_sms::classify(&code)
-        };
-        return Err(answer.error(class, &code, message.as_deref()));
+        return Err(crate::send_sms::failure(&answer, &code, message.as_deref()));
     }
     // Aliyun writes TotalCount as a number or a numeric string depending on the SDK edition.
     let total_count = match answer.get("TotalCount") {
@@ -160,6 +157,7 @@ fn status_number(value: &Value) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn call_has_the_documented_parameters() {
@@ -191,7 +189,7 @@ mod tests {
               {"PhoneNum":"8613012345678","SendStatus":2,"ErrCode":"MK:0001"},
               {"PhoneNum":"8613012345678","SendStatus":3,"ErrCode":"DELIVERED","ReceiveDate":"2026-12-01 10:00:05"}
             ]}}"#;
-        let details = parse(200, body).unwrap();
+        let details = parse(200, body, &Redactor::none()).unwrap();
         assert_eq!(details.total_count, 3);
         let states: Vec<DeliveryState> = details.details.iter().map(|d| d.state).collect();
         assert_eq!(
@@ -214,6 +212,7 @@ mod tests {
         let failure = parse(
             200,
             r#"{"Code":"isv.MOBILE_NUMBER_ILLEGAL","RequestId":"R"}"#,
+            &Redactor::none(),
         )
         .unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidRequestParameters);
@@ -227,12 +226,12 @@ mod tests {
             r#"{"Code":"OK","TotalCount":-1}"#,
         ] {
             assert_eq!(
-                parse(200, body).unwrap_err().code,
+                parse(200, body, &Redactor::none()).unwrap_err().code,
                 ErrorCode::InvalidResponse,
                 "{body}"
             );
         }
-        let empty = parse(200, r#"{"Code":"OK","RequestId":"R"}"#).unwrap();
+        let empty = parse(200, r#"{"Code":"OK","RequestId":"R"}"#, &Redactor::none()).unwrap();
         assert_eq!(empty.details, vec![]);
     }
 }

@@ -19,6 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::call::{self, Nonce, SignedRequest, Timestamp};
 use crate::config::{self, Config};
+use crate::credential::Redactor;
 use crate::error::{ErrorCode, Failure};
 use crate::issue::{Issue, IssueCode};
 use crate::limits::{MAX_CONFIG_JSON_BYTES, MAX_MESSAGE_JSON_BYTES, MAX_RESPONSE_BYTES};
@@ -244,15 +245,22 @@ pub fn is_china_number(to: JsValue, strict: Option<bool>) -> bool {
 #[wasm_bindgen(js_name = sendMessage)]
 pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
-    match send(&data, &config).await {
+    // One redactor for the whole send: answers are quoted through it before they are clipped,
+    // and the failure passes through it once more (text from the host's fetch included).
+    let redactor = config.credentials.redactor();
+    match send(&data, &config, &redactor).await {
         Ok(result) => Ok(to_js(&result)),
         Err(failure) => Err(failure_to_js(
-            &failure.redact_with(|text| config.credentials.redact_in(text)),
+            &failure.redact_with(|text| redactor.redact_in(text)),
         )),
     }
 }
 
-async fn send(data: &JsValue, config: &Config) -> Result<send_sms::SendSmsResult, Failure> {
+async fn send(
+    data: &JsValue,
+    config: &Config,
+    redactor: &Redactor,
+) -> Result<send_sms::SendSmsResult, Failure> {
     let data = from_js(
         data,
         "Message data",
@@ -262,7 +270,7 @@ async fn send(data: &JsValue, config: &Config) -> Result<send_sms::SendSmsResult
     .map_err(Unreadable::into_failure)?;
     let message = message::prepare(&data, config)?;
     let (status, body) = execute(&message.call(), config).await?;
-    send_sms::parse(status, &body)
+    send_sms::parse(status, &body, redactor)
 }
 
 /// Signs `call` with the config's credentials and target, and sends it: HTTP status and body.
