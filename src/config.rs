@@ -272,9 +272,10 @@ impl Checker {
     }
 
     fn templates(&mut self, value: Option<&Value>) -> Option<Templates> {
-        let items = match value.filter(|value| !is_blank(value)) {
+        // `[]` (or only blank entries) stays an array, so the issue names the missing usage types.
+        let items = match value {
             Some(Value::Array(items)) => items,
-            None => {
+            None | Some(Value::Null) => {
                 self.report(IssueCode::InvalidType, &["templates".into()], "Required");
                 return None;
             }

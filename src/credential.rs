@@ -6,7 +6,6 @@
 //! they take there.
 
 use std::cell::OnceCell;
-use std::collections::HashSet;
 use std::fmt;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
@@ -40,7 +39,7 @@ impl Secret {
         let once = rfc3986(raw);
         let once_lower = lower_hex(&once);
         let form = once.replace("%20", "+");
-        let mut forms = vec![
+        let all = [
             raw.to_string(),
             json_escaped(raw),
             rfc3986(&once),
@@ -50,8 +49,12 @@ impl Secret {
             once_lower,
             form,
         ];
-        forms.sort_unstable();
-        forms.dedup();
+        let mut forms: Vec<String> = Vec::with_capacity(all.len());
+        for candidate in all {
+            if !forms.contains(&candidate) {
+                forms.push(candidate);
+            }
+        }
         forms
     }
 }
@@ -161,9 +164,66 @@ pub struct Redactor {
 #[derive(Default)]
 struct Index {
     /// Every `REDACT_WINDOW`-byte run of every form at least that long.
-    windows: HashSet<[u8; REDACT_WINDOW]>,
+    windows: Fingerprints,
     /// Forms shorter than a window, matched whole.
     short: Vec<String>,
+}
+
+/// A set of 64-bit fingerprints of byte runs: open addressing, linear probing, 0 for an empty
+/// slot. A dozen lines instead of a `HashSet` or a sort, which cost the WebAssembly build 15 to
+/// 30 KB. Two runs sharing a fingerprint would only redact a little more than needed.
+#[derive(Default)]
+struct Fingerprints {
+    slots: Vec<u64>,
+}
+
+impl Fingerprints {
+    /// FNV-1a, never 0 (the empty slot).
+    fn of(bytes: &[u8]) -> u64 {
+        let hash = bytes.iter().fold(0xcbf2_9ce4_8422_2325_u64, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+        });
+        hash.max(1)
+    }
+
+    /// A set of the fingerprints of `runs`, at most half full.
+    fn new<'a>(runs: impl Iterator<Item = &'a [u8]> + Clone) -> Self {
+        let size = (runs.clone().count() * 2).next_power_of_two().max(16);
+        let mut set = Self {
+            slots: vec![0; size],
+        };
+        for run in runs {
+            let fingerprint = Self::of(run);
+            let mut at = set.slot(fingerprint);
+            while let Some(slot) = set.slots.get_mut(at) {
+                if *slot == 0 || *slot == fingerprint {
+                    *slot = fingerprint;
+                    break;
+                }
+                at = (at + 1) & (size - 1);
+            }
+        }
+        set
+    }
+
+    fn slot(&self, fingerprint: u64) -> usize {
+        (fingerprint as usize) & (self.slots.len().max(1) - 1)
+    }
+
+    fn contains(&self, run: &[u8]) -> bool {
+        let fingerprint = Self::of(run);
+        let mut at = self.slot(fingerprint);
+        while let Some(&slot) = self.slots.get(at) {
+            if slot == fingerprint {
+                return true;
+            }
+            if slot == 0 {
+                return false;
+            }
+            at = (at + 1) & (self.slots.len() - 1);
+        }
+        false
+    }
 }
 
 impl Redactor {
@@ -185,19 +245,18 @@ impl Redactor {
 
     fn index(&self) -> &Index {
         self.index.get_or_init(|| {
-            let mut index = Index::default();
-            for form in self.secrets.iter().flat_map(Secret::forms) {
-                if form.len() < REDACT_WINDOW {
-                    index.short.push(form);
-                    continue;
-                }
-                for window in form.as_bytes().windows(REDACT_WINDOW) {
-                    if let Ok(window) = <[u8; REDACT_WINDOW]>::try_from(window) {
-                        index.windows.insert(window);
-                    }
-                }
+            let (long, short): (Vec<String>, Vec<String>) = self
+                .secrets
+                .iter()
+                .flat_map(Secret::forms)
+                .partition(|form| form.len() >= REDACT_WINDOW);
+            Index {
+                windows: Fingerprints::new(
+                    long.iter()
+                        .flat_map(|form| form.as_bytes().windows(REDACT_WINDOW)),
+                ),
+                short,
             }
-            index
         })
     }
 
@@ -215,57 +274,48 @@ impl Redactor {
         if self.secrets.is_empty() {
             return;
         }
-        loop {
-            let ranges = self.matches(text);
-            if ranges.is_empty() {
-                return;
-            }
+        while let Some(hidden) = self.hidden(text) {
             let mut out = String::with_capacity(text.len());
-            let mut at = 0;
-            for (start, end) in ranges {
-                out.push_str(text.get(at..start).unwrap_or_default());
-                out.push_str("***");
-                at = end;
+            let mut in_secret = false;
+            for (at, c) in text.char_indices() {
+                // A character is hidden if any of its bytes is.
+                let hide = hidden
+                    .get(at..at + c.len_utf8())
+                    .is_some_and(|bytes| bytes.contains(&true));
+                match (hide, in_secret) {
+                    (true, false) => out.push_str("***"),
+                    (false, _) => out.push(c),
+                    (true, true) => {}
+                }
+                in_secret = hide;
             }
-            out.push_str(text.get(at..).unwrap_or_default());
             *text = out;
         }
     }
 
-    /// Byte ranges of `text` to replace: sorted, merged, on character boundaries.
-    fn matches(&self, text: &str) -> Vec<(usize, usize)> {
+    /// Which bytes of `text` belong to a secret, or `None` when none does. (A mask rather than a
+    /// sorted list of ranges: sorting would cost the WebAssembly build more code than all of this.)
+    fn hidden(&self, text: &str) -> Option<Vec<bool>> {
         let index = self.index();
-        let mut found: Vec<(usize, usize)> = text
-            .as_bytes()
-            .windows(REDACT_WINDOW)
-            .enumerate()
-            .filter(|(_, window)| {
-                <[u8; REDACT_WINDOW]>::try_from(*window)
-                    .is_ok_and(|window| index.windows.contains(&window))
-            })
-            .map(|(start, _)| (start, start + REDACT_WINDOW))
-            .collect();
+        let mut hidden = vec![false; text.len()];
+        let mut any = false;
+        let mut hide = |start: usize, len: usize| {
+            if let Some(bytes) = hidden.get_mut(start..start + len) {
+                bytes.fill(true);
+                any = true;
+            }
+        };
+        for (start, window) in text.as_bytes().windows(REDACT_WINDOW).enumerate() {
+            if index.windows.contains(window) {
+                hide(start, REDACT_WINDOW);
+            }
+        }
         for form in &index.short {
-            found.extend(
-                text.match_indices(form.as_str())
-                    .map(|(start, _)| (start, start + form.len())),
-            );
-        }
-        found.sort_unstable();
-        let mut merged: Vec<(usize, usize)> = Vec::with_capacity(found.len());
-        for (mut start, mut end) in found {
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            while !text.is_char_boundary(end) {
-                end += 1;
-            }
-            match merged.last_mut() {
-                Some(last) if start <= last.1 => last.1 = last.1.max(end),
-                _ => merged.push((start, end)),
+            for (start, _) in text.match_indices(form.as_str()) {
+                hide(start, form.len());
             }
         }
-        merged
+        any.then_some(hidden)
     }
 }
 
