@@ -23,11 +23,21 @@ const env = {
     path.delimiter
   ),
 };
-execFileSync(
-  'wasm-pack',
-  ['build', '--release', '--target', 'web', '--out-dir', 'pkg-wasm', '--out-name', 'aliyun_sms', '--no-pack'],
-  { cwd: root, env, stdio: 'inherit' }
-);
+const wasmPack = (outDir, cargoArgs = []) =>
+  execFileSync(
+    'wasm-pack',
+    ['build', '--release', '--target', 'web', '--out-dir', outDir, '--out-name', 'aliyun_sms', '--no-pack', '--', ...cargoArgs],
+    { cwd: root, env, stdio: 'inherit' }
+  );
+
+// `--probe`: only the benchmark's probe build (bench/boundary.mjs), with the extra exports of the
+// `boundary-probe` feature, into bench/.probe-wasm/. pkg/ is left as it is.
+if (process.argv.includes('--probe')) {
+  wasmPack(at('bench', '.probe-wasm'), ['--features', 'boundary-probe']);
+  process.exit(0);
+}
+
+wasmPack('pkg-wasm');
 
 const pkg = at('pkg');
 rmSync(pkg, { recursive: true, force: true });
