@@ -2,12 +2,20 @@
 // so the package's passing tests mean something. Requests here are built by hand.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
-import { canonicalQuery, rfc3986, sign, startAliyunServer } from '../support/aliyun-server.mjs';
-import { TS_CONNECTOR_SIGNATURE, TS_CONNECTOR_VECTOR } from '../support/vectors.mjs';
+import {
+  canonicalQuery,
+  canonicalRequestV3,
+  rfc3986,
+  sign,
+  signV3,
+  startAliyunServer,
+  stringToSign,
+} from '../support/aliyun-server.mjs';
+import { TS_CONNECTOR_SIGNATURE, TS_CONNECTOR_VECTOR, V1_VECTORS, V3_VECTORS } from '../support/vectors.mjs';
 
 const KEY_ID = 'LTAI-oracle';
 const SECRET = 'oracle-secret';
@@ -64,6 +72,33 @@ describe('signing primitives', () => {
   test("the server's signer reproduces the TypeScript connector's vector", () => {
     assert.equal(sign('POST', TS_CONNECTOR_VECTOR, 'testsecret'), TS_CONNECTOR_SIGNATURE);
   });
+
+  for (const vector of V1_VECTORS) {
+    test(`V1: the server's signer reproduces the published vector ${vector.name}`, () => {
+      assert.equal(stringToSign(vector.method, vector.parameters), vector.stringToSign, vector.source);
+      assert.equal(sign(vector.method, vector.parameters, vector.accessKeySecret), vector.signature, vector.source);
+    });
+  }
+
+  for (const vector of V3_VECTORS) {
+    test(`V3: the server's signer reproduces the published vector ${vector.name}`, () => {
+      assert.equal(createHash('sha256').update(vector.body, 'utf8').digest('hex'), vector.hashedPayload);
+      const signedHeaders = Object.keys(vector.headers).sort().join(';');
+      assert.equal(signedHeaders, vector.signedHeaders);
+      const canonical = canonicalRequestV3({ ...vector, signedHeaders });
+      assert.equal(canonical, vector.canonicalRequest, vector.source);
+      assert.equal(
+        `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonical, 'utf8').digest('hex')}`,
+        vector.stringToSign,
+      );
+      const signature = signV3(canonical, vector.accessKeySecret);
+      assert.equal(signature, vector.signature, vector.source);
+      assert.equal(
+        `ACS3-HMAC-SHA256 Credential=${vector.accessKeyId},SignedHeaders=${signedHeaders},Signature=${signature}`,
+        vector.authorization,
+      );
+    });
+  }
 
   test('RFC 3986 encoding', () => {
     assert.equal(rfc3986("<a%b'>"), '%3Ca%25b%27%3E');

@@ -7,7 +7,7 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import createConnector from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
-import { templates } from '../support/harness.mjs';
+import { configFor } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-v3-test';
 const SECRET = 'v3-secret-7a1c0e9d4b';
@@ -15,15 +15,8 @@ const STS_KEY_ID = 'STS.temporary-key';
 const STS_SECRET = 'sts-secret-5f2e8c1a';
 const TOKEN = 'CAIS-sts-token/with+symbols==';
 
-const config = (server, extra = {}) => ({
-  accessKeyId: KEY_ID,
-  accessKeySecret: SECRET,
-  signName: 'Logto',
-  templates: templates(),
-  endpoint: server.url,
-  timeout: 5000,
-  ...extra,
-});
+const config = (server, extra = {}) =>
+  configFor({ url: server.url, accessKeyId: KEY_ID, accessKeySecret: SECRET, signName: 'Logto' }, extra);
 
 const message = (to = '+86 130-1234-5678', type = 'SignIn') => ({
   to,
