@@ -41,6 +41,9 @@ export type AliyunSmsTemplate = {
   type?: SmsTemplateType | null;
 };
 
+// AliyunSmsConfig, AliyunSmsTemplate, their parsed forms and the aliases they use follow the
+// repository's data/config-fields.json; `node scripts/docs.mjs --check` compares them.
+
 /**
  * The connector config as accepted (the input of `configGuard`). `null` or an empty string in an
  * optional field means "use the default"; unknown keys are ignored.

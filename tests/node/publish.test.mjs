@@ -25,6 +25,7 @@ test('npm publish --dry-run: no manifest corrections, only the files the package
     'README.de.md',
     'README.md',
     'bin/cli.js',
+    'lib/config-fields.js',
     'lib/index.d.ts',
     'lib/index.js',
     'lib/wasm/aliyun_sms.js',
