@@ -28,6 +28,9 @@ use crate::phone;
 use crate::send_sms;
 use crate::signature_v1;
 
+#[cfg(feature = "boundary-probe")]
+mod probe;
+
 #[wasm_bindgen]
 extern "C" {
     /// The host's global `fetch`, looked up at call time; `catch` turns a missing or throwing

@@ -10,22 +10,12 @@ import {
   ConnectorType,
 } from '@logto/connector-kit';
 
+// Written by scripts/build.mjs from data/config-fields.json, the source the docs follow too.
+import { formItems } from './config-fields.js';
 import * as wasm from './wasm/aliyun_sms.js';
 
 // Compiled once per process, from the bytes shipped next to the glue: no network, no flags.
 wasm.initSync({ module: readFileSync(new URL('wasm/aliyun_sms_bg.wasm', import.meta.url)) });
-
-const templateUsageTypes = [
-  'SignIn',
-  'Register',
-  'ForgotPassword',
-  'OrganizationInvitation',
-  'Generic',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-];
 
 /** Identical to @logto/connector-aliyun-sms's metadata (id, target, form), plus the new options. */
 export const metadata = Object.freeze({
@@ -49,99 +39,9 @@ export const metadata = Object.freeze({
     de: 'Aliyun bietet Online-Unternehmen Cloud-Computing-Dienste an.',
   },
   readme: './README.md',
-  formItems: [
-    {
-      key: 'accessKeyId',
-      label: 'Access Key ID',
-      type: ConnectorConfigFormItemType.Text,
-      required: true,
-      placeholder: '<access-key-id>',
-    },
-    {
-      key: 'accessKeySecret',
-      label: 'Access Key Secret',
-      type: ConnectorConfigFormItemType.Text,
-      required: true,
-      // Not in the official connector's metadata: lets Logto's console mask the secret.
-      isConfidential: true,
-      placeholder: '<access-key-secret>',
-    },
-    {
-      key: 'signName',
-      label: 'Signature Name',
-      type: ConnectorConfigFormItemType.Text,
-      required: true,
-      placeholder: '<signature-name>',
-    },
-    {
-      key: 'templates',
-      label: 'Templates',
-      type: ConnectorConfigFormItemType.Json,
-      required: true,
-      defaultValue: templateUsageTypes.map((usageType) => ({
-        usageType,
-        templateCode: '<template-code>',
-      })),
-    },
-    {
-      key: 'strictPhoneRegionNumberCheck',
-      label: 'Strict Phone Region Number Check',
-      type: ConnectorConfigFormItemType.Switch,
-      defaultValue: false,
-      description:
-        "When this configuration is enabled, the connector will assume by default that all phone numbers include a valid region code and rely on this to determine whether the phone number belongs to mainland China. If your users' phone numbers do not include a region code due to historical reasons, their sign-in processes may be affected. Please enable this setting with caution.",
-    },
-    {
-      key: 'signatureVersion',
-      label: 'Signature Version',
-      type: ConnectorConfigFormItemType.Select,
-      required: false,
-      defaultValue: 'v1',
-      selectItems: [
-        { value: 'v1', title: 'V1 (HMAC-SHA1, as the official connector)' },
-        { value: 'v3', title: 'V3 (ACS3-HMAC-SHA256, recommended by Alibaba Cloud)' },
-      ],
-      description:
-        'How requests are signed. V1 is what the official connector sends; V3 is the signature Alibaba Cloud recommends.',
-    },
-    {
-      key: 'securityToken',
-      label: 'Security Token (STS)',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      isConfidential: true,
-      placeholder: '<sts-security-token>',
-      description:
-        'Only for temporary credentials from STS (RAM role): the SecurityToken issued with the temporary AccessKey pair. Leave empty for a permanent AccessKey.',
-    },
-    {
-      key: 'endpoint',
-      label: 'Endpoint',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      placeholder: 'https://dysmsapi.aliyuncs.com/',
-      description:
-        'Aliyun SMS API endpoint. Leave empty for the default (mainland China site). International site: https://dysmsapi.ap-southeast-1.aliyuncs.com/. Must be https.',
-    },
-    {
-      key: 'regionId',
-      label: 'Region ID',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      placeholder: 'cn-hangzhou',
-      description:
-        'Region of the endpoint. Leave empty for cn-hangzhou; use ap-southeast-1 with the international endpoint.',
-    },
-    {
-      key: 'timeout',
-      label: 'Timeout (ms)',
-      type: ConnectorConfigFormItemType.Number,
-      required: false,
-      placeholder: '10000',
-      description:
-        'How long to wait for Aliyun before failing the send, in milliseconds (100 to 60000). Default 10000.',
-    },
-  ],
+  // The official connector's five items unchanged (only accessKeySecret also marked
+  // isConfidential, which lets Logto's console mask it), then the new options.
+  formItems: formItems.map((item) => ({ ...item, type: ConnectorConfigFormItemType[item.type] })),
 });
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));

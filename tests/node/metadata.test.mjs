@@ -7,6 +7,7 @@ import { connectorMetadataGuard } from '@logto/connector-kit';
 import createOfficial from '@logto/connector-aliyun-sms';
 
 import createConnector, { configGuard, metadata } from '../../pkg/lib/index.js';
+import { fixtureConfig } from '../support/fixtures.mjs';
 
 const notCalled = async () => {
   throw new Error('getConfig must not be called while loading');
@@ -48,12 +49,7 @@ test('the official form items are unchanged (the secret is only marked confident
 });
 
 test('every form item key is a config field the guard understands', () => {
-  const base = {
-    accessKeyId: 'id',
-    accessKeySecret: 'secret-value',
-    signName: 'Logto',
-    templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: 'SMS_1' })),
-  };
+  const base = fixtureConfig();
   const values = {
     strictPhoneRegionNumberCheck: true,
     signatureVersion: 'v3',

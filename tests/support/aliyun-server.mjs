@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // A local stand-in for Aliyun's dysmsapi `SendSms` endpoint: RPC style with signature version 1.0
 // (HMAC-SHA1, parameters in a form), or signature V3 (ACS3-HMAC-SHA256: parameters in the query,
-// signed x-acs-* headers and an Authorization header).
+// signed x-acs-* headers and an Authorization header; any other header the client sends, beyond
+// what the HTTP runtime adds itself, must be signed too, so an unsigned content-type is refused).
 //
 // It verifies every request on its own terms: its own RFC 3986 encoder, its own canonical query
 // and HMAC-SHA1 (node:crypto), and its own checks of each parameter. Nothing here is imported from
@@ -124,6 +125,31 @@ export function signV3(canonicalRequest, secret) {
   const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
   return createHmac('sha256', secret).update(stringToSign, 'utf8').digest('hex');
 }
+
+/**
+ * Headers the HTTP runtime adds on its own (Node's fetch, a browser), which a V3 request may carry
+ * unsigned. The V3 guide requires every other header present, Authorization excepted, to be in
+ * SignedHeaders; Alibaba Cloud's SDKs never send an unsigned `content-type`, so neither may we.
+ */
+const RUNTIME_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'connection',
+  'content-length',
+  'dnt',
+  'host',
+  'keep-alive',
+  'origin',
+  'pragma',
+  'priority',
+  'referer',
+  'te',
+  'transfer-encoding',
+  'user-agent',
+]);
+const isRuntimeHeader = (name) => RUNTIME_HEADERS.has(name) || name.startsWith('sec-');
 
 const AUTHORIZATION_V3 = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$/;
 
@@ -261,7 +287,12 @@ export async function startAliyunServer({
       return { status: 400, code: 'MissingSecurityToken', message: 'SecurityToken is mandatory for temporary credentials.' };
     }
     if (!safeEqual(token, securityTokens[accessKeyId])) {
-      return { status: 400, code: 'InvalidSecurityToken.MismatchWithAccessKey', message: 'The security token does not match the access key.' };
+      // Echoes what it was given, as Aliyun echoes its string to sign: a client must not pass it on.
+      return {
+        status: 400,
+        code: 'InvalidSecurityToken.MismatchWithAccessKey',
+        message: `The security token ${token} does not match the access key.`,
+      };
     }
     return undefined;
   }
@@ -305,6 +336,17 @@ export async function startAliyunServer({
     const unsigned = mustSign.find((name) => !names.includes(name));
     if (unsigned || [...names].sort().join(';') !== signedHeaders) {
       return { status: 400, code: 'InvalidSignedHeaders', message: `SignedHeaders must list host and every x-acs-* header, sorted (${unsigned ?? 'order'})` };
+    }
+    const unsignedSent = Object.keys(headers).find(
+      (name) => name !== 'authorization' && !isRuntimeHeader(name) && !names.includes(name),
+    );
+    if (unsignedSent !== undefined) {
+      record.unsignedHeader = unsignedSent;
+      return {
+        status: 400,
+        code: 'InvalidSignedHeaders',
+        message: `The header ${unsignedSent} is sent but not in SignedHeaders: every header but Authorization must be signed.`,
+      };
     }
     const late = timestampProblem(headers['x-acs-date'], now());
     if (late) return { status: 400, code: late[0], message: late[1] };
