@@ -18,11 +18,9 @@ pub struct Message<'a> {
     pub phone: PhoneNumber,
     /// `Generic` when Logto gave none.
     pub usage_type: &'a str,
-    pub payload: &'a Map<String, Value>,
+    /// `None` when Logto sent none: the same as an empty object.
+    pub payload: Option<&'a Map<String, Value>>,
 }
-
-/// An empty payload to borrow when the message has none.
-static EMPTY: std::sync::OnceLock<Map<String, Value>> = std::sync::OnceLock::new();
 
 /// Validates the message and builds the `SendSms` request for it with the top-level settings.
 pub fn prepare(data: &Value, config: &Config) -> Result<SendSms, Failure> {
@@ -61,8 +59,8 @@ pub fn read(data: &Value) -> Result<Message<'_>, Failure> {
         }
     };
     let payload = match data.get("payload") {
-        Some(Value::Object(payload)) => payload,
-        None | Some(Value::Null) => EMPTY.get_or_init(Map::new),
+        Some(Value::Object(payload)) => Some(payload),
+        None | Some(Value::Null) => None,
         Some(other) => {
             return Err(bad(format!(
                 "`payload` must be an object, received {}",
@@ -108,7 +106,7 @@ pub fn send_sms(
             ),
         ));
     }
-    let param = template_param(message.payload);
+    let param = template_param(message.payload.unwrap_or(&Map::new()));
     if param.len() > MAX_TEMPLATE_PARAM_BYTES {
         return Err(bad(format!(
             "TemplateParam is {} bytes, more than the limit of {MAX_TEMPLATE_PARAM_BYTES}",

@@ -6,7 +6,7 @@
 //! depth. So a route made only of such values is no route at all, exactly as if the key were
 //! missing, and every optional field means the same empty as absent.
 
-use serde_json::{json, Map, Value};
+use serde_json::{Map, Value};
 
 use crate::call::{SignatureVersion, Target};
 use crate::credential::{Credentials, Secret};
@@ -148,13 +148,15 @@ impl MessageText {
 
     fn to_json(&self) -> Value {
         match self {
-            Self::Single(text) => json!(text.source()),
-            Self::ByUsageType { entries, .. } => Value::Object(
-                entries
-                    .iter()
-                    .map(|(usage, text)| (usage.clone(), json!(text.source())))
-                    .collect(),
-            ),
+            Self::Single(text) => Value::String(text.source().into()),
+            Self::ByUsageType { entries, .. } => {
+                // Inserted one by one: collecting into a map links a stable sort into the .wasm.
+                let mut object = Map::new();
+                for (usage, text) in entries {
+                    object.insert(usage.clone(), Value::String(text.source().into()));
+                }
+                Value::Object(object)
+            }
         }
     }
 }
@@ -189,31 +191,29 @@ impl OverseasRoute {
 
     /// The route as JSON, defaults filled in; credentials only when the route has its own.
     pub fn to_json(&self) -> Value {
+        // Strings put one by one through one helper: `json!` per field costs kilobytes of .wasm.
         let mut object = Map::new();
-        object.insert("api".into(), json!(self.api.as_str()));
+        let mut put = |key: &str, value: &str| {
+            object.insert(key.into(), Value::String(value.into()));
+        };
+        put("api", self.api.as_str());
         if let Some(credentials) = &self.credentials {
-            object.insert("accessKeyId".into(), json!(credentials.access_key_id));
-            object.insert(
-                "accessKeySecret".into(),
-                json!(credentials.access_key_secret.expose()),
-            );
+            put("accessKeyId", &credentials.access_key_id);
+            put("accessKeySecret", credentials.access_key_secret.expose());
             if let Some(token) = &credentials.security_token {
-                object.insert("securityToken".into(), json!(token.expose()));
+                put("securityToken", token.expose());
             }
         }
-        object.insert("endpoint".into(), json!(self.endpoint.to_string()));
-        object.insert("regionId".into(), json!(self.region_id));
-        object.insert(
-            "signatureVersion".into(),
-            json!(self.signature_version.as_str()),
-        );
+        put("endpoint", &self.endpoint.to_string());
+        put("regionId", &self.region_id);
+        put("signatureVersion", self.signature_version.as_str());
         if let Some(from) = &self.from {
-            object.insert("from".into(), json!(from));
+            put("from", from);
         }
+        put("signName", &self.sign_name);
         if let Some(message) = &self.message {
             object.insert("message".into(), message.to_json());
         }
-        object.insert("signName".into(), json!(self.sign_name));
         Value::Object(object)
     }
 }
@@ -255,21 +255,15 @@ pub fn validate(
         );
         return Err(fields.issues);
     };
-    // Blank fields are dropped first, as clean-deep would before Logto stores the config.
-    let object: Map<String, Value> = object
-        .iter()
-        .filter(|(_, value)| !is_blank(value))
-        .map(|(key, value)| (key.clone(), value.clone()))
-        .collect();
 
-    let api = fields.api(&object);
-    let credentials = fields.credentials(&object);
-    let endpoint = fields.endpoint(&object);
-    let region_id = fields.region_id(&object);
-    let signature_version = fields.signature_version(&object, inherited.signature_version);
-    let from = fields.from(&object);
-    let message = fields.message(&object, api);
-    let sign_name = fields.sign_name(&object, inherited.sign_name);
+    let api = fields.api(object);
+    let credentials = fields.credentials(object);
+    let endpoint = fields.endpoint(object);
+    let region_id = fields.region_id(object);
+    let signature_version = fields.signature_version(object, inherited.signature_version);
+    let from = fields.from(object);
+    let message = fields.message(object, api);
+    let sign_name = fields.sign_name(object, inherited.sign_name);
 
     match (
         api,
@@ -341,9 +335,11 @@ impl Fields {
         path: &[&str],
         max: usize,
     ) -> Result<Option<String>, ()> {
+        // Blank values are absent, as after clean-deep.
         let value = path
             .split_last()
-            .and_then(|(key, parents)| lookup(object, parents)?.get(*key));
+            .and_then(|(key, parents)| lookup(object, parents)?.get(*key))
+            .filter(|value| !is_blank(value));
         match value {
             None => Ok(None),
             Some(Value::String(s)) if s.len() > max => {
@@ -559,7 +555,7 @@ impl Fields {
         object: &Map<String, Value>,
         api: Option<Api>,
     ) -> Option<Option<MessageText>> {
-        match object.get("message") {
+        match object.get("message").filter(|value| !is_blank(value)) {
             None if api == Some(Api::SendSms) => Some(None),
             None | Some(Value::String(_)) => self
                 .text(object, &["message"], true)
@@ -643,6 +639,7 @@ fn quoted(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::json;
 
     const TOP: Inherited<'static> = Inherited {
         signature_version: Some(SignatureVersion::V3),

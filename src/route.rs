@@ -5,7 +5,8 @@
 //! A number is mainland by the rule (and strict switch) that picks a template's `china` code,
 //! so the template choice and the route never disagree.
 
-use serde_json::{json, Value};
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 use crate::call::{Call, Target};
 use crate::config::Config;
@@ -14,8 +15,8 @@ use crate::error::{ErrorCode, Failure};
 use crate::limits::MAX_TEMPLATE_PARAM_BYTES;
 use crate::message::{self, Message};
 use crate::overseas::{Api, OverseasRoute};
-use crate::send_message_to_globe::{self, SendMessageToGlobe};
-use crate::send_sms::{self, SendSms};
+use crate::send_message_to_globe::{self, SendMessageToGlobe, SendMessageToGlobeResult};
+use crate::send_sms::{self, SendSms, SendSmsResult};
 
 /// A rendered `SendMessageToGlobe` text may be at most this long (as `TemplateParam` for `SendSms`).
 pub const MAX_RENDERED_BYTES: usize = MAX_TEMPLATE_PARAM_BYTES;
@@ -60,17 +61,35 @@ impl Request {
         }
     }
 
-    /// Reads the answer to this request as the JSON `sendMessage` resolves with.
-    pub fn parse(&self, status: u16, body: &str) -> Result<Value, Failure> {
-        let value = match self {
-            Self::SendSms(_) => serde_json::to_value(send_sms::parse(status, body)?),
+    /// Reads the answer to this request.
+    pub fn parse(&self, status: u16, body: &str) -> Result<Answer, Failure> {
+        Ok(match self {
+            Self::SendSms(_) => Answer::SendSms(send_sms::parse(status, body)?),
             Self::SendMessageToGlobe(_) => {
-                serde_json::to_value(send_message_to_globe::parse(status, body)?)
+                Answer::SendMessageToGlobe(send_message_to_globe::parse(status, body)?)
             }
-        };
-        value
-            .map_err(|e| Failure::new(ErrorCode::General, format!("Cannot encode the answer: {e}")))
+        })
     }
+}
+
+/// An accepted message: the API's answer, with Alibaba Cloud's field names.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    SendSms(SendSmsResult),
+    SendMessageToGlobe(SendMessageToGlobeResult),
+}
+
+/// What `sendMessage` resolves with: the answer, plus the route and API it took when an
+/// overseas route is configured.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Sent {
+    #[serde(flatten)]
+    pub answer: Answer,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<&'static str>,
 }
 
 /// A message ready to sign and send.
@@ -85,18 +104,16 @@ pub struct Prepared<'a> {
 
 impl Prepared<'_> {
     /// Adds `route` and `api` to the outcome, when a route was chosen.
-    pub fn tag(&self, outcome: Result<Value, Failure>) -> Result<Value, Failure> {
-        let Some(route) = self.route else {
-            return outcome;
-        };
-        match outcome {
-            Ok(Value::Object(mut object)) => {
-                object.insert("route".into(), json!(route.as_str()));
-                object.insert("api".into(), json!(self.request.api()));
-                Ok(Value::Object(object))
-            }
-            Ok(other) => Ok(other),
-            Err(failure) => Err(tagged(failure, route, self.request.api())),
+    pub fn tag(&self, outcome: Result<Answer, Failure>) -> Result<Sent, Failure> {
+        let api = self.request.api();
+        match (outcome, self.route) {
+            (Ok(answer), route) => Ok(Sent {
+                answer,
+                route: route.map(Route::as_str),
+                api: route.map(|_| api),
+            }),
+            (Err(failure), Some(route)) => Err(tagged(failure, route, api)),
+            (Err(failure), None) => Err(failure),
         }
     }
 }
@@ -162,7 +179,7 @@ fn overseas_request(
             };
             let text = texts
                 .pick(message.usage_type)
-                .render(message.payload)
+                .render(message.payload.unwrap_or(&Map::new()))
                 .map_err(|missing| {
                     Failure::new(
                         ErrorCode::InvalidRequestParameters,
@@ -206,6 +223,19 @@ mod tests {
     use super::*;
     use crate::call::SignatureVersion;
     use crate::config::validate;
+    use serde_json::json;
+
+    fn sms_answer() -> Answer {
+        Answer::SendSms(
+            send_sms::parse(200, r#"{"Code":"OK","Message":"OK","RequestId":"R"}"#).unwrap(),
+        )
+    }
+
+    fn globe_answer() -> Answer {
+        Answer::SendMessageToGlobe(
+            send_message_to_globe::parse(200, r#"{"ResponseCode":"OK","RequestId":"R"}"#).unwrap(),
+        )
+    }
 
     fn configured(strict: bool, overseas: Value) -> Config {
         validate(&json!({
@@ -295,8 +325,11 @@ mod tests {
         };
         assert_eq!(request.template_code, "SMS_REG_INT");
         assert_eq!(request.sign_name, "CnSign");
-        let outcome = prepared.tag(Ok(json!({ "Code": "OK" })));
-        assert_eq!(outcome.unwrap(), json!({ "Code": "OK" }));
+        let outcome = prepared.tag(Ok(sms_answer())).unwrap();
+        assert_eq!(
+            serde_json::to_value(outcome).unwrap(),
+            json!({ "Code": "OK", "Message": "OK", "RequestId": "R" })
+        );
     }
 
     #[test]
@@ -364,10 +397,10 @@ mod tests {
     fn outcomes_are_tagged_with_route_and_api() {
         let config = configured(false, globe());
         let prepared = send(&config, "+1 862 401 7194", "SignIn").unwrap();
-        let ok = prepared.tag(Ok(json!({ "ResponseCode": "OK" }))).unwrap();
+        let ok = serde_json::to_value(prepared.tag(Ok(globe_answer())).unwrap()).unwrap();
         assert_eq!(
             ok,
-            json!({ "ResponseCode": "OK", "route": "overseas", "api": "SendMessageToGlobe" })
+            json!({ "ResponseCode": "OK", "RequestId": "R", "route": "overseas", "api": "SendMessageToGlobe" })
         );
         let failure = prepared
             .tag(Err(Failure::new(ErrorCode::General, "x")))
@@ -376,7 +409,7 @@ mod tests {
         assert_eq!(json["data"]["route"], "overseas");
         assert_eq!(json["data"]["api"], "SendMessageToGlobe");
         let prepared = send(&config, "13012345678", "SignIn").unwrap();
-        let ok = prepared.tag(Ok(json!({ "Code": "OK" }))).unwrap();
+        let ok = serde_json::to_value(prepared.tag(Ok(sms_answer())).unwrap()).unwrap();
         assert_eq!(ok["route"], "mainland");
         assert_eq!(ok["api"], "SendSms");
         // Bad numbers fail before any route is chosen.
@@ -402,8 +435,8 @@ mod tests {
         assert_eq!(
             globe
                 .parse(200, r#"{"ResponseCode":"OK","RequestId":"R"}"#)
-                .unwrap()["ResponseCode"],
-            "OK"
+                .map(|answer| matches!(answer, Answer::SendMessageToGlobe(_))),
+            Ok(true)
         );
         assert_eq!(
             globe
@@ -419,8 +452,9 @@ mod tests {
             template_param: "{}".into(),
         });
         assert_eq!(
-            sms.parse(200, r#"{"Code":"OK","RequestId":"R"}"#).unwrap()["Code"],
-            "OK"
+            sms.parse(200, r#"{"Code":"OK","RequestId":"R"}"#)
+                .map(|answer| matches!(answer, Answer::SendSms(_))),
+            Ok(true)
         );
         // A SendMessageToGlobe answer is not a SendSms one.
         assert_eq!(

@@ -7,7 +7,7 @@
 //! an error status. Both are mapped through one table.
 
 use serde::Serialize;
-use serde_json::Value;
+use serde_json::{Map, Value};
 
 use crate::call::Call;
 use crate::error::{lookup, ErrorCode, ErrorRule, Failure};
@@ -72,19 +72,8 @@ pub fn sender_id_problem(from: &str) -> Option<String> {
     })
 }
 
-/// Where the number is, as Alibaba Cloud reports it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct NumberDetail {
-    #[serde(rename = "Country", skip_serializing_if = "Option::is_none")]
-    pub country: Option<String>,
-    #[serde(rename = "Region", skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    #[serde(rename = "Carrier", skip_serializing_if = "Option::is_none")]
-    pub carrier: Option<String>,
-}
-
 /// An accepted message, with Alibaba Cloud's field names (what `sendMessage` resolves with).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct SendMessageToGlobeResult {
     #[serde(rename = "ResponseCode")]
     pub response_code: String,
@@ -103,8 +92,9 @@ pub struct SendMessageToGlobeResult {
     pub to: Option<String>,
     #[serde(rename = "From", skip_serializing_if = "Option::is_none")]
     pub from: Option<String>,
+    /// Where the number is (`Country`, `Region`, `Carrier`), passed on as Alibaba Cloud sent it.
     #[serde(rename = "NumberDetail", skip_serializing_if = "Option::is_none")]
-    pub number_detail: Option<NumberDetail>,
+    pub number_detail: Option<Map<String, Value>>,
     #[serde(rename = "RequestId")]
     pub request_id: String,
 }
@@ -159,32 +149,15 @@ fn count_or_string(answer: &Answer<'_>, key: &str) -> Result<Option<String>, Fai
     }
 }
 
-fn number_detail(answer: &Answer<'_>) -> Result<Option<NumberDetail>, Failure> {
-    let object = match answer.get("NumberDetail") {
-        None | Some(Value::Null) => return Ok(None),
-        Some(Value::Object(object)) => object,
-        Some(other) => {
-            return Err(answer.invalid(format!(
-                "NumberDetail should be an object, received {}",
-                crate::issue::type_name(other)
-            )))
-        }
-    };
-    let field = |key: &str| -> Result<Option<String>, Failure> {
-        match object.get(key) {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => Err(answer.invalid(format!(
-                "NumberDetail.{key} should be a string, received {}",
-                crate::issue::type_name(other)
-            ))),
-        }
-    };
-    Ok(Some(NumberDetail {
-        country: field("Country")?,
-        region: field("Region")?,
-        carrier: field("Carrier")?,
-    }))
+fn number_detail(answer: &Answer<'_>) -> Result<Option<Map<String, Value>>, Failure> {
+    match answer.get("NumberDetail") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Object(object)) => Ok(Some(object.clone())),
+        Some(other) => Err(answer.invalid(format!(
+            "NumberDetail should be an object, received {}",
+            crate::issue::type_name(other)
+        ))),
+    }
 }
 
 #[cfg(test)]
@@ -308,7 +281,6 @@ mod tests {
             r#"{"Message":"no code"}"#,
             r#"{"ResponseCode":1}"#,
             r#"{"ResponseCode":"OK","NumberDetail":"HK"}"#,
-            r#"{"ResponseCode":"OK","NumberDetail":{"Country":1}}"#,
             r#"{"ResponseCode":"OK","MessageId":5}"#,
         ] {
             let failure = parse(200, body).unwrap_err();

@@ -253,7 +253,7 @@ pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsV
     }
 }
 
-async fn send(data: &JsValue, config: &Config) -> Result<Value, Failure> {
+async fn send(data: &JsValue, config: &Config) -> Result<route::Sent, Failure> {
     let data = from_js(
         data,
         "Message data",

@@ -141,6 +141,17 @@ export const metadata = Object.freeze({
       description:
         'How long to wait for Aliyun before failing the send, in milliseconds (100 to 60000). Default 10000.',
     },
+    {
+      key: 'overseas',
+      label: 'Overseas Route',
+      type: ConnectorConfigFormItemType.Json,
+      required: false,
+      // No defaultValue: a pre-filled route saved unchanged would send through placeholder keys.
+      placeholder:
+        '{ "accessKeyId": "<international-access-key-id>", "accessKeySecret": "<international-access-key-secret>", "from": "Logto", "message": "Your verification code is {{code}}" }',
+      description:
+        'Optional. Numbers outside mainland China (decided as for the china/overseas template codes) are sent through this route, for example with an Alibaba Cloud international site account: api ("SendMessageToGlobe", the default, or "SendSms"), accessKeyId, accessKeySecret, securityToken (all three empty: the keys above), endpoint (default https://dysmsapi.ap-southeast-1.aliyuncs.com/), regionId (default ap-southeast-1), signatureVersion (default: the one above), from (sender ID), message (text with {{code}}, or an object keyed by usage type with Generic), signName (SendSms only; default: the one above). Leave empty to send every number with the settings above.',
+    },
   ],
 });
 
