@@ -7,12 +7,14 @@
 //! - values: [`limits`], [`issue`], [`error`], [`credential`], [`endpoint`], [`phone`];
 //! - signing: [`signature_v1`], [`signature_v3`], then [`call`] (one signed call for any API);
 //! - answers: [`response`] (any API's JSON answer);
-//! - one module per Aliyun API: [`send_sms`], [`query_send_details`];
-//! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), [`config`], [`template`],
-//!   [`message`] (a Logto message → a `SendSms` call).
+//! - one module per Aliyun API: [`send_sms`], [`query_send_details`], [`send_message_to_globe`];
+//! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), [`overseas`] (the optional
+//!   route for non-mainland numbers), [`config`],
+//!   [`template`], [`message`] (a Logto message → a `SendSms` call), [`route`] (which account
+//!   and API a message goes through).
 //!
-//! Flow of a send: [`config::validate`] → [`message::prepare`] → [`call::sign`] → host `fetch`
-//! → [`send_sms::parse`].
+//! Flow of a send: [`config::validate`] → [`route::prepare`] → [`call::sign`] → host `fetch`
+//! → [`route::Request::parse`] ([`send_sms::parse`] or [`send_message_to_globe::parse`]).
 
 #![cfg_attr(
     not(test),
@@ -33,9 +35,12 @@ pub mod error;
 pub mod issue;
 pub mod limits;
 pub mod message;
+pub mod overseas;
 pub mod phone;
 pub mod query_send_details;
 pub mod response;
+pub mod route;
+pub mod send_message_to_globe;
 pub mod send_sms;
 pub mod signature_v1;
 pub mod signature_v3;

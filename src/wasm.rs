@@ -17,15 +17,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::call::{self, Nonce, SignedRequest, Timestamp};
+use crate::call::{self, Nonce, SignedRequest, Target, Timestamp};
 use crate::config::{self, Config};
-use crate::credential::Redactor;
+use crate::credential::{Credentials, Redactor};
 use crate::error::{ErrorCode, Failure};
 use crate::issue::{Issue, IssueCode};
 use crate::limits::{MAX_CONFIG_JSON_BYTES, MAX_MESSAGE_JSON_BYTES, MAX_RESPONSE_BYTES};
-use crate::message;
 use crate::phone;
-use crate::send_sms;
+use crate::route;
 use crate::signature_v1;
 
 #[cfg(feature = "boundary-probe")]
@@ -243,14 +242,15 @@ pub fn is_china_number(to: JsValue, strict: Option<bool>) -> bool {
         .is_some_and(|to| phone::is_china_number(&to, strict.unwrap_or(false)))
 }
 
-/// Sends one verification message. Resolves `{ Code, Message, RequestId, BizId }`; rejects with
-/// `{ code, data: { errorDescription, … } }`.
+/// Sends one verification message. Resolves with the API's answer (`SendSms`: `{ Code, Message,
+/// RequestId, BizId }`; `SendMessageToGlobe`: `{ ResponseCode, MessageId, … }`), plus `route` and
+/// `api` when an overseas route is configured; rejects with `{ code, data: { errorDescription, … } }`.
 #[wasm_bindgen(js_name = sendMessage)]
 pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
     // One redactor for the whole send: answers are quoted through it before they are clipped,
     // and the failure passes through it once more (text from the host's fetch included).
-    let redactor = config.credentials.redactor();
+    let redactor = route::redactor(&config);
     match send(&data, &config, &redactor).await {
         Ok(result) => Ok(to_js(&result)),
         Err(failure) => Err(failure_to_js(
@@ -263,7 +263,7 @@ async fn send(
     data: &JsValue,
     config: &Config,
     redactor: &Redactor,
-) -> Result<send_sms::SendSmsResult, Failure> {
+) -> Result<route::Sent, Failure> {
     let data = from_js(
         data,
         "Message data",
@@ -271,24 +271,33 @@ async fn send(
         MAX_MESSAGE_JSON_BYTES,
     )
     .map_err(Unreadable::into_failure)?;
-    let message = message::prepare(&data, config)?;
-    let (status, body) = execute(&message.call(), config).await?;
-    send_sms::parse(status, &body, redactor)
+    let prepared = route::prepare(&data, config)?;
+    let outcome = match execute(
+        &prepared.request.call(),
+        prepared.credentials,
+        prepared.target,
+        config.timeout_ms,
+    )
+    .await
+    {
+        Ok((status, body)) => prepared.request.parse(status, &body, redactor),
+        Err(failure) => Err(failure),
+    };
+    prepared.tag(outcome)
 }
 
-/// Signs `call` with the config's credentials and target, and sends it: HTTP status and body.
-async fn execute(call: &call::Call<'_>, config: &Config) -> Result<(u16, String), Failure> {
+/// Signs `call` with `credentials` for `target`, and sends it: HTTP status and body.
+async fn execute(
+    call: &call::Call<'_>,
+    credentials: &Credentials,
+    target: Target<'_>,
+    timeout_ms: u32,
+) -> Result<(u16, String), Failure> {
     let nonce = Nonce::from_random_bytes(random_bytes()?);
     // `Date.now()` is a non-negative integer of milliseconds for any real clock.
     let timestamp = Timestamp::from_unix_millis(js_sys::Date::now().max(0.0) as u64);
-    let request = call::sign(
-        call,
-        &config.credentials,
-        config.target(),
-        &nonce,
-        &timestamp,
-    );
-    post(&request, config.timeout_ms).await
+    let request = call::sign(call, credentials, target, &nonce, &timestamp);
+    post(&request, timeout_ms).await
 }
 
 fn random_bytes() -> Result<[u8; 16], Failure> {

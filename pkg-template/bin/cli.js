@@ -12,11 +12,13 @@ const USAGE = `Usage:
   connector-aliyun-sms-wasm send --config <config.json> --to <phone> [--type <usageType>] [--code <code>]
   connector-aliyun-sms-wasm --help
 
-Sends one verification message through Aliyun SMS with this connector, exactly as Logto would.
+Sends one verification message through Aliyun SMS with this connector, exactly as Logto would,
+and says which route (mainland settings or the overseas route) and which API it used.
 
 Options:
   -c, --config <file>   Connector config (JSON): accessKeyId, accessKeySecret, signName, templates,
-                        and optionally strictPhoneRegionNumberCheck, endpoint, regionId, timeout.
+                        and optionally strictPhoneRegionNumberCheck, endpoint, regionId, timeout,
+                        overseas (the route for numbers outside mainland China).
   -t, --to <phone>      Recipient, e.g. "+86 130 1234 5678" or 13012345678.
       --type <type>     Template usage type (default SignIn). Unknown types use the Generic template.
       --code <code>     Verification code to send (default: a random 6-digit code).
@@ -83,8 +85,12 @@ async function readConfig(file) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new UsageError(`Config file ${file} must contain a JSON object.`);
   }
-  for (const key of ['accessKeySecret', 'securityToken']) {
-    if (typeof config[key] === 'string' && config[key].length > 0) secrets.push(config[key]);
+  // Every credential in play: the top-level account's and the overseas route's.
+  const route = config.overseas !== null && typeof config.overseas === 'object' ? config.overseas : {};
+  for (const holder of [config, route]) {
+    for (const key of ['accessKeySecret', 'securityToken']) {
+      if (typeof holder[key] === 'string' && holder[key].length > 0) secrets.push(holder[key]);
+    }
   }
   return config;
 }
@@ -109,10 +115,15 @@ async function loadConnector(getConfig) {
 const isConnectorError = (error) =>
   error instanceof Error && typeof error.code === 'string' && error.data !== null && typeof error.data === 'object';
 
+/** "overseas route (SendMessageToGlobe)"; without an overseas route, the top-level settings. */
+const describeRoute = ({ route, api } = {}, fallbackApi = 'SendSms') =>
+  route === undefined ? `top-level settings (${api ?? fallbackApi})` : `${route} route (${api ?? fallbackApi})`;
+
 function reportConnectorError(error) {
   const { data } = error;
   err(`Failed: ${error.code}`);
   err(`  ${data.errorDescription ?? error.message}`);
+  if (data.route !== undefined) err(`  Route: ${describeRoute(data)}`);
   for (const key of ['Code', 'Message', 'RequestId', 'status']) {
     const value = data[key];
     if (value === undefined || value === null) continue;
@@ -158,8 +169,18 @@ async function main(argv) {
     out(`${manifest.name}@${manifest.version}: sending a ${options.type} message to ${options.to} (code ${code})`);
     // No config argument: the connector asks getConfig, as it does inside Logto.
     const result = await connector.sendMessage({ to: options.to, type: options.type, payload: { code } });
-    out(`Sent: Code=${result?.Code} RequestId=${result?.RequestId ?? ''} BizId=${result?.BizId ?? ''}`);
-    if (result?.Message && result.Message !== 'OK') out(`  Message: ${result.Message}`);
+    if (result?.ResponseCode !== undefined) {
+      // SendMessageToGlobe's answer.
+      out(
+        `Sent: ResponseCode=${result.ResponseCode} MessageId=${result.MessageId ?? ''} Segments=${result.Segments ?? ''} RequestId=${result.RequestId ?? ''}`,
+      );
+      const where = result.NumberDetail ? [result.NumberDetail.Country, result.NumberDetail.Carrier].filter(Boolean) : [];
+      if (where.length > 0) out(`  Number: ${where.join(', ')}`);
+    } else {
+      out(`Sent: Code=${result?.Code} RequestId=${result?.RequestId ?? ''} BizId=${result?.BizId ?? ''}`);
+      if (result?.Message && result.Message !== 'OK') out(`  Message: ${result.Message}`);
+    }
+    out(`Route: ${describeRoute(result, result?.ResponseCode !== undefined ? 'SendMessageToGlobe' : 'SendSms')}`);
     return 0;
   } catch (error) {
     if (isConnectorError(error)) {

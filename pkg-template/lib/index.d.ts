@@ -77,6 +77,60 @@ export type AliyunSmsConfig = {
   regionId?: string | null;
   /** Milliseconds, an integer from 100 to 60000. Default 10000. */
   timeout?: number | null;
+  /** Where numbers outside mainland China go instead (docs/worldwide.md). */
+  overseas?: OverseasRouteConfig | null;
+};
+
+/** The API an overseas route calls. */
+export type OverseasApi = 'SendMessageToGlobe' | 'SendSms';
+
+/**
+ * A message text for `SendMessageToGlobe`. `{{name}}` (letters, digits, `_`; spaces inside the
+ * braces allowed) takes the payload's string value `name`; a placeholder the payload lacks fails
+ * the send with `invalid_request_parameters` before anything is sent.
+ */
+export type OverseasMessageText = string;
+
+/**
+ * The optional route for numbers outside mainland China (docs/worldwide.md). `null`, `{}` or an
+ * object of only empty values mean no route, as do empty fields their default.
+ */
+export type OverseasRouteConfig = {
+  /** Default `SendMessageToGlobe`. */
+  api?: OverseasApi | null;
+  /** The route's own account; when all three are empty, the top-level credentials are used. */
+  accessKeyId?: string | null;
+  accessKeySecret?: string | null;
+  securityToken?: string | null;
+  /** Default `https://dysmsapi.ap-southeast-1.aliyuncs.com/`; same rules as the top-level one. */
+  endpoint?: string | null;
+  /** Default `ap-southeast-1`. */
+  regionId?: string | null;
+  /** Default: the top-level `signatureVersion`. */
+  signatureVersion?: SignatureVersion | null;
+  /** Sender ID (`SendMessageToGlobe`): at most 11 letters and digits, or at most 15 digits. */
+  from?: string | null;
+  /**
+   * Required for `SendMessageToGlobe`. One text with `{{code}}`, or one per usage type with a
+   * required `Generic` (with `{{code}}`; other entries need `{{code}}` or `{{link}}`).
+   */
+  message?: OverseasMessageText | Record<string, OverseasMessageText> | null;
+  /** `SendSms` only. Default: the top-level `signName`. */
+  signName?: string | null;
+};
+
+/** The overseas route after validation: defaults filled in; credentials only when its own. */
+export type ParsedOverseasRouteConfig = {
+  api: OverseasApi;
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  securityToken?: string;
+  endpoint: string;
+  regionId: string;
+  signatureVersion: SignatureVersion;
+  from?: string;
+  message?: OverseasMessageText | Record<string, OverseasMessageText>;
+  signName: string;
 };
 
 /** A template after validation: `type` filled in. */
@@ -101,6 +155,8 @@ export type ParsedAliyunSmsConfig = {
   regionId: string;
   /** Milliseconds. */
   timeout: number;
+  /** Present only when a route is configured. */
+  overseas?: ParsedOverseasRouteConfig;
 };
 
 /** The kind of a config problem, named after zod's issue codes. */
@@ -140,12 +196,31 @@ export type AliyunSmsConfigGuard = Readonly<{
   parse: (input: unknown) => ParsedAliyunSmsConfig;
 }>;
 
-/** What a successful send resolves to: Aliyun's answer. */
-export type SendSmsResult = {
+/** Which route and API a message took; present only when an overseas route is configured. */
+export type RouteInfo = {
+  route?: 'mainland' | 'overseas';
+  api?: OverseasApi;
+};
+
+/** What a successful `SendSms` resolves to: Aliyun's answer. */
+export type SendSmsResult = RouteInfo & {
   Code: 'OK';
   Message: string;
   RequestId: string;
   BizId?: string;
+};
+
+/** What a successful `SendMessageToGlobe` (overseas route) resolves to: Alibaba Cloud's answer. */
+export type SendMessageToGlobeResult = RouteInfo & {
+  ResponseCode: 'OK';
+  ResponseDescription?: string;
+  MessageId?: string;
+  /** Billed parts, as Alibaba Cloud writes it (a string of digits). */
+  Segments?: string;
+  To?: string;
+  From?: string;
+  NumberDetail?: { Country?: string; Region?: string; Carrier?: string };
+  RequestId: string;
 };
 
 /** The connector-kit error codes this connector throws (`ConnectorError#code`). */
@@ -161,7 +236,7 @@ export type AliyunSmsErrorCode =
 export type AliyunSmsErrorData = {
   /** One line for the operator; never contains the access key secret (6 or more characters). */
   errorDescription: string;
-  /** Aliyun's error code, e.g. `isv.BUSINESS_LIMIT_CONTROL`, when Aliyun answered with one. */
+  /** Aliyun's error code (`ResponseCode` for SendMessageToGlobe), e.g. `isv.BUSINESS_LIMIT_CONTROL`. */
   Code?: string;
   /** Aliyun's error message, when it sent one. */
   Message?: string;
@@ -171,13 +246,17 @@ export type AliyunSmsErrorData = {
   status?: number;
   /** Config problems (only with `invalid_config`). */
   issues?: ConfigIssue[];
+  /** With an overseas route configured: the route the message took, once it was chosen. */
+  route?: 'mainland' | 'overseas';
+  /** With an overseas route configured: the API that route calls. */
+  api?: OverseasApi;
 };
 
 /** Sends one message. Resolves with Aliyun's answer; rejects with a `ConnectorError`. */
 export type AliyunSmsSendMessage = (
   data: SendMessageData,
   config?: unknown
-) => Promise<SendSmsResult>;
+) => Promise<SendSmsResult | SendMessageToGlobeResult>;
 
 /** The connector object `createConnector` resolves to. */
 export type AliyunSmsConnector = Omit<SmsConnector, 'type' | 'configGuard' | 'sendMessage'> & {

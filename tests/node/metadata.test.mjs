@@ -44,7 +44,7 @@ test('the official form items are unchanged (the secret is only marked confident
   assert.equal(ours.find((item) => item.key === 'accessKeySecret').isConfidential, true);
   assert.deepEqual(
     ours.slice(official.length).map((item) => item.key),
-    ['signatureVersion', 'securityToken', 'endpoint', 'regionId', 'timeout'],
+    ['signatureVersion', 'securityToken', 'endpoint', 'regionId', 'timeout', 'overseas'],
   );
 });
 
@@ -57,6 +57,15 @@ test('every form item key is a config field the guard understands', () => {
     endpoint: 'https://dysmsapi.ap-southeast-1.aliyuncs.com/',
     regionId: 'ap-southeast-1',
     timeout: 5000,
+    // As the guard returns it: every default of the route filled in.
+    overseas: {
+      api: 'SendMessageToGlobe',
+      endpoint: 'https://dysmsapi.ap-southeast-1.aliyuncs.com/',
+      regionId: 'ap-southeast-1',
+      signatureVersion: 'v1',
+      message: 'Your code is {{code}}',
+      signName: 'Logto',
+    },
   };
   for (const item of metadata.formItems) {
     if (item.key in base) continue;

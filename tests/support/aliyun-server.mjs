@@ -27,6 +27,13 @@
 // canonical request and string to sign; both hold the security token). Whatever the mode, the request is parsed and
 // verified and its record lands in `requests` before the answer is chosen.
 //
+// International site: `startAliyunServer({ actions: ['SendSms', 'SendMessageToGlobe'], ... })` also
+// serves `SendMessageToGlobe` (API 2018-05-01). Its business answers are HTTP 200 with
+// `ResponseCode`/`ResponseDescription` (OK: plus MessageId, Segments, To, From, NumberDetail);
+// rejected requests (signature, key, ...) get the common `Code`/`Message` envelope, as for SendSms.
+// `{ aliyunError }` modes answer in the envelope of the request's action (status 200: business).
+// `senderIds`, when given, lists the sender IDs (`From`) it accepts; others get INVALID_SENDERID.
+//
 // Standalone: `node tests/support/aliyun-server.mjs [--port 0] [--access-key-id ID]
 // [--access-key-secret SECRET]` prints its URL and logs each signed request it receives.
 
@@ -49,6 +56,15 @@ export const API = Object.freeze({
   signatureVersion: '1.0',
 });
 
+/** `SendMessageToGlobe`: served only by instances that list it in `actions`. */
+export const GLOBE_API = Object.freeze({ action: 'SendMessageToGlobe', version: '2018-05-01' });
+
+/** Each action's version and its own required parameters (checked after the common ones). */
+const ACTIONS = Object.freeze({
+  [API.action]: { version: API.version, required: ['PhoneNumbers', 'SignName', 'TemplateCode'] },
+  [GLOBE_API.action]: { version: GLOBE_API.version, required: ['To', 'Message'] },
+});
+
 /** How far `Timestamp` may be from the server's clock, as Aliyun allows. */
 export const TIMESTAMP_TOLERANCE_MS = 15 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -57,14 +73,11 @@ const REQUIRED_PARAMETERS = [
   'AccessKeyId',
   'Action',
   'Format',
-  'PhoneNumbers',
   'RegionId',
   'Signature',
   'SignatureMethod',
   'SignatureNonce',
   'SignatureVersion',
-  'SignName',
-  'TemplateCode',
   'Timestamp',
   'Version',
 ];
@@ -251,6 +264,16 @@ function templateParamProblem(text) {
 // ---------------------------------------------------------------------------------------------
 // The server.
 
+/** A few countries by calling code, for SendMessageToGlobe's NumberDetail. */
+function numberDetail(to) {
+  const known = [
+    ['852', { Country: 'Hong Kong, China', Region: 'HongKong', Carrier: 'CMHK' }],
+    ['44', { Country: 'United Kingdom', Region: 'United Kingdom', Carrier: 'EE' }],
+    ['1', { Country: 'United States', Region: 'United States', Carrier: 'T-Mobile' }],
+  ];
+  return known.find(([prefix]) => to.startsWith(prefix))?.[1] ?? { Country: 'Unknown', Region: 'Unknown', Carrier: 'Unknown' };
+}
+
 function bizId() {
   return `${randomInt(100_000, 999_999)}${Date.now()}^0`;
 }
@@ -265,6 +288,8 @@ function bizId() {
  * @param {string[]} [options.signNames] When given, other SignNames get isv.SMS_SIGNATURE_ILLEGAL.
  * @param {string[]} [options.templateCodes] When given, other codes get isv.SMS_TEMPLATE_ILLEGAL.
  * @param {() => number} [options.now] Clock for the Timestamp check.
+ * @param {string[]} [options.actions] Actions served (default SendSms only); others get InvalidAction.NotFound.
+ * @param {string[]} [options.senderIds] When given, other SendMessageToGlobe `From` values get INVALID_SENDERID.
  */
 export async function startAliyunServer({
   credentials = { [DEMO_CREDENTIALS.accessKeyId]: DEMO_CREDENTIALS.accessKeySecret },
@@ -274,6 +299,8 @@ export async function startAliyunServer({
   templateCodes,
   securityTokens = {},
   now = Date.now,
+  actions = [API.action],
+  senderIds,
 } = {}) {
   const requests = [];
   const usedNonces = new Set();
@@ -297,8 +324,26 @@ export async function startAliyunServer({
     return undefined;
   }
 
+  /** The served action's spec, or undefined. */
+  const served = (action) => (actions.includes(action) ? ACTIONS[action] : undefined);
+
+  /** SendMessageToGlobe's business checks, answered with HTTP 200 (ResponseCode). */
+  function globeProblem(params) {
+    if (!PHONE_DIGITS.test(params.To)) {
+      return { status: 200, code: 'MOBILE_NUMBER_ILLEGAL', message: 'The format of the mobile number is invalid.' };
+    }
+    if (/^86\d{11}$/.test(params.To)) {
+      return { status: 200, code: 'COUNTRY_RESTRICTED', message: 'Numbers in mainland China are not supported.' };
+    }
+    if (params.From !== undefined && senderIds && !senderIds.includes(params.From)) {
+      return { status: 200, code: 'INVALID_SENDERID', message: 'The sender ID is invalid or not approved.' };
+    }
+    return undefined;
+  }
+
   /** Aliyun's business checks, answered with HTTP 200 and an isv.* code. */
   function businessProblem(params) {
+    if (params.Action === GLOBE_API.action) return globeProblem(params);
     if (!PHONE_DIGITS.test(params.PhoneNumbers ?? '')) {
       return { status: 200, code: 'isv.MOBILE_NUMBER_ILLEGAL', message: 'Illegal mobile number.' };
     }
@@ -324,9 +369,13 @@ export async function startAliyunServer({
     }
     const [, accessKeyId, signedHeaders, given] = match;
     record.accessKeyId = accessKeyId;
-    const expectedHeaders = { 'x-acs-action': API.action, 'x-acs-version': API.version };
-    for (const [name, value] of Object.entries(expectedHeaders)) {
-      if (headers[name] !== value) return { status: 400, code: 'InvalidParameter', message: `${name} must be ${value}` };
+    const spec = served(headers['x-acs-action']);
+    if (!spec) {
+      return { status: 404, code: 'InvalidAction.NotFound', message: 'Specified api is not found, please check your url and method.' };
+    }
+    record.action = headers['x-acs-action'];
+    if (headers['x-acs-version'] !== spec.version) {
+      return { status: 400, code: 'InvalidParameter', message: `x-acs-version must be ${spec.version}` };
     }
     for (const name of ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
       if (!headers[name]) return { status: 400, code: `Missing${name}`, message: `${name} is mandatory.` };
@@ -383,10 +432,10 @@ export async function startAliyunServer({
     usedNonces.add(nonce);
     const token = tokenProblem(accessKeyId, headers['x-acs-security-token']);
     if (token) return token;
-    for (const name of ['PhoneNumbers', 'SignName', 'TemplateCode']) {
+    for (const name of spec.required) {
       if (!params[name]) return { status: 400, code: `Missing${name}`, message: `${name} is mandatory for this action.` };
     }
-    return businessProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
+    return businessProblem({ ...params, Action: record.action }) ?? { status: 200, code: 'OK', message: 'OK' };
   }
 
   function verify(record) {
@@ -398,10 +447,16 @@ export async function startAliyunServer({
     if (missing) {
       return { status: 400, code: `Missing${missing}`, message: `${missing} is mandatory for this action.` };
     }
-    if (params.Action !== API.action) {
+    const spec = served(params.Action);
+    if (!spec) {
       return { status: 404, code: 'InvalidAction.NotFound', message: `Specified api is not found, please check your url and method.` };
     }
-    if (params.Version !== API.version) {
+    record.action = params.Action;
+    const missingOwn = spec.required.find((name) => params[name] === undefined || params[name] === '');
+    if (missingOwn) {
+      return { status: 400, code: `Missing${missingOwn}`, message: `${missingOwn} is mandatory for this action.` };
+    }
+    if (params.Version !== spec.version) {
       return { status: 400, code: 'InvalidVersion', message: `Specified parameter Version is not valid.` };
     }
     // Aliyun reads Format case-insensitively (the official TypeScript connector sends "json").
@@ -461,7 +516,35 @@ export async function startAliyunServer({
     res.end(text);
   }
 
+  /** A SendMessageToGlobe answer: business outcomes (HTTP 200) as ResponseCode, others as Code. */
+  function globeBody(record, status, code, message, requestId) {
+    if (status !== 200) return { Code: code, Message: message, RequestId: requestId };
+    const body = { ResponseCode: code, ResponseDescription: message, RequestId: requestId };
+    if (code === 'OK') {
+      const text = record.params.Message ?? '';
+      // GSM-7 text fits 160 characters a part, anything else 70.
+      const perPart = /^[\x20-\x7e\n\r]*$/.test(text) ? 160 : 70;
+      Object.assign(body, {
+        ResponseDescription: 'The SMS Send Request was accepted',
+        MessageId: `${randomInt(100_000, 999_999)}${Date.now()}`,
+        Segments: String(Math.max(1, Math.ceil([...text].length / perPart))),
+        To: record.params.To,
+        NumberDetail: numberDetail(record.params.To ?? ''),
+      });
+      if (record.params.From !== undefined) body.From = record.params.From;
+    }
+    return body;
+  }
+
   function respond(res, chosen, outcome, requestId, record) {
+    if (record.action === GLOBE_API.action && (chosen === 'ok' || (chosen !== null && typeof chosen === 'object' && 'aliyunError' in chosen))) {
+      const [status, code, message] =
+        chosen === 'ok'
+          ? [outcome.status, outcome.code, outcome.message]
+          : [chosen.status ?? 200, chosen.aliyunError, chosen.message ?? `Simulated ${chosen.aliyunError}`];
+      sendJson(res, status, globeBody(record, status, code, message, requestId), requestId);
+      return;
+    }
     if (chosen === 'ok') {
       const body = { Code: outcome.code, Message: outcome.message, RequestId: requestId };
       if (outcome.code === 'OK') body.BizId = bizId();
