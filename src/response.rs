@@ -182,19 +182,20 @@ fn invalid_response(status: u16, why: String) -> Failure {
     .with_status(status)
 }
 
-/// A body quoted briefly, for an error message: redacted and without a signing echo first, then
-/// clipped, control characters blanked.
+/// A body quoted briefly, for an error message: without a signing echo, control characters
+/// blanked and redacted first (blanking after redaction could complete a secret that has spaces),
+/// then clipped.
 fn quote(body: &str, redactor: &Redactor) -> String {
-    let trimmed = redactor.redact(&withhold_echo(body.trim()));
-    let trimmed = trimmed.trim();
+    let blanked: String = withhold_echo(body.trim())
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
+    let redacted = redactor.redact(&blanked);
+    let trimmed = redacted.trim();
     if trimmed.is_empty() {
         return "empty body".into();
     }
-    let mut quoted: String = trimmed
-        .chars()
-        .take(QUOTED_BODY_CHARS)
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .collect();
+    let mut quoted: String = trimmed.chars().take(QUOTED_BODY_CHARS).collect();
     if trimmed.chars().nth(QUOTED_BODY_CHARS).is_some() {
         quoted.push('…');
     }
@@ -385,6 +386,22 @@ mod tests {
         assert_eq!(
             failure.data.error_description,
             "Aliyun Test failed: Unknown.Code"
+        );
+    }
+
+    #[test]
+    fn control_characters_cannot_complete_a_secret() {
+        let secret = Secret::new("a secret with spaces".into());
+        let redactor = Redactor::new([&secret]);
+        let failure =
+            Answer::parse("Test", 502, "proxy: a\nsecret\twith\rspaces!", &redactor).unwrap_err();
+        assert!(
+            !failure
+                .data
+                .error_description
+                .contains("a secret with spaces"),
+            "{}",
+            failure.data.error_description
         );
     }
 }
