@@ -7,8 +7,10 @@
 //! - values: [`limits`], [`issue`], [`error`], [`credential`], [`endpoint`], [`phone`];
 //! - signing: [`signature_v1`], [`signature_v3`], then [`call`] (one signed call for any API);
 //! - answers: [`response`] (any API's JSON answer);
-//! - one module per Aliyun API: [`send_sms`], [`query_send_details`];
-//! - Logto's side: [`config`], [`template`], [`message`] (a Logto message → a `SendSms` call).
+//! - one module per Aliyun API: [`send_sms`], [`query_send_details`], [`get_sms_sign`] and
+//!   [`get_sms_template`] (with [`review`], the review state the last two share);
+//! - Logto's side: [`config`], [`template`], [`message`] (a Logto message → a `SendSms` call);
+//! - operator tools: [`doctor`] (a config checked against Aliyun's read-only APIs).
 //!
 //! Flow of a send: [`config::validate`] → [`message::prepare`] → [`call::sign`] → host `fetch`
 //! → [`send_sms::parse`].
@@ -26,14 +28,18 @@
 pub mod call;
 pub mod config;
 pub mod credential;
+pub mod doctor;
 pub mod endpoint;
 pub mod error;
+pub mod get_sms_sign;
+pub mod get_sms_template;
 pub mod issue;
 pub mod limits;
 pub mod message;
 pub mod phone;
 pub mod query_send_details;
 pub mod response;
+pub mod review;
 pub mod send_sms;
 pub mod signature_v1;
 pub mod signature_v3;
@@ -41,3 +47,5 @@ pub mod template;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_tools;
