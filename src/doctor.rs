@@ -368,10 +368,14 @@ fn clock_check(probe: &Probe<SmsSign>) -> Check {
     } else {
         Verdict::Ok
     };
-    let mut detail = format!(
-        "the local clock is {} {direction} the endpoint's Date (Aliyun allows 15 min)",
-        duration(offset)
-    );
+    let mut detail = if offset < 500 {
+        "the local clock is within a second of the endpoint's Date (Aliyun allows 15 min)".into()
+    } else {
+        format!(
+            "the local clock is {} {direction} the endpoint's Date (Aliyun allows 15 min)",
+            duration(offset)
+        )
+    };
     if let Some(code) = refused {
         detail.push_str(&format!("; Aliyun refused the request's time ({code})"));
     }
@@ -529,7 +533,7 @@ fn review_check(name: &'static str, what: &str, review: &Review) -> Check {
                 review
                     .reject_info
                     .as_deref()
-                    .unwrap_or("Aliyun gave no reason")
+                    .map_or("Aliyun gave no reason", |r| r.trim_end_matches(['.', '。']))
             ),
         ),
         ReviewState::Cancelled => Check::new(

@@ -198,9 +198,11 @@ pub fn parse(status: u16, body: &str) -> Result<SendDetails, Failure> {
 }
 
 fn detail(answer: &Answer<'_>, record: &Value) -> Result<SendDetail, Failure> {
+    // Aliyun writes "" for what is not known yet (a waiting message's ReceiveDate).
     let text = |key: &str| -> Result<Option<String>, Failure> {
         match record.get(key) {
             None | Some(Value::Null) => Ok(None),
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
             Some(Value::String(s)) => Ok(Some(s.clone())),
             Some(Value::Number(n)) => Ok(Some(n.to_string())),
             Some(_) => Err(answer.invalid(format!("{key} of a send detail should be a string"))),
@@ -314,7 +316,7 @@ mod tests {
     fn parses_each_state() {
         let body = r#"{"Code":"OK","Message":"OK","RequestId":"R","TotalCount":3,
             "SmsSendDetailDTOs":{"SmsSendDetailDTO":[
-              {"PhoneNum":"8613012345678","SendStatus":1,"TemplateCode":"SMS_1","SendDate":"2026-12-01 10:00:00"},
+              {"PhoneNum":"8613012345678","SendStatus":1,"TemplateCode":"SMS_1","SendDate":"2026-12-01 10:00:00","ReceiveDate":"","ErrCode":""},
               {"PhoneNum":"8613012345678","SendStatus":2,"ErrCode":"MK:0001"},
               {"PhoneNum":"8613012345678","SendStatus":3,"ErrCode":"DELIVERED","ReceiveDate":"2026-12-01 10:00:05"}
             ]}}"#;
@@ -330,6 +332,8 @@ mod tests {
             ]
         );
         assert_eq!(details.details[1].err_code.as_deref(), Some("MK:0001"));
+        assert_eq!(details.details[0].receive_date, None);
+        assert_eq!(details.details[0].err_code, None);
         assert_eq!(
             details.details[2].receive_date.as_deref(),
             Some("2026-12-01 10:00:05")

@@ -14,7 +14,7 @@ use crate::get_sms_sign::{self, GetSmsSign};
 use crate::get_sms_template::{self, GetSmsTemplate};
 use crate::limits::MAX_MESSAGE_JSON_BYTES;
 use crate::query_send_details::{self, QuerySendDetails, SendDetails};
-use crate::wasm::{execute, failure_to_js, from_js, to_js, validated};
+use crate::wasm::{execute, failure_to_js, from_js, to_js, validated, Reply};
 
 fn now_millis() -> u64 {
     // `Date.now()` is a non-negative integer of milliseconds for any real clock.
@@ -23,28 +23,31 @@ fn now_millis() -> u64 {
 
 /// Makes one call and keeps what the doctor needs: whether it was answered, the answer's
 /// `Date`, and the local time halfway through (the best guess of when the server stamped it).
-async fn probe<T>(
-    call: &Call<'_>,
-    config: &Config,
-    parse: fn(u16, &str) -> Result<T, Failure>,
-) -> Probe<T> {
+/// Not generic, so one copy of the async machinery serves every API.
+async fn probe(call: &Call<'_>, config: &Config) -> Probe<Reply> {
     let start = now_millis();
-    let reply = execute(call, config).await;
+    let result = execute(call, config).await;
     let local_millis = start + now_millis().saturating_sub(start) / 2;
-    match reply {
-        Ok(reply) => Probe {
-            answered: true,
-            date: reply.date,
-            local_millis,
-            result: parse(reply.status, &reply.body),
-        },
-        Err(failure) => Probe {
-            // Only an answer that was too big carries a status: it did arrive.
-            answered: failure.data.status.is_some(),
-            date: None,
-            local_millis,
-            result: Err(failure),
-        },
+    Probe {
+        // Only an answer that was too big carries a status on failure: it did arrive.
+        answered: result
+            .as_ref()
+            .map_or_else(|failure| failure.data.status.is_some(), |_| true),
+        date: result.as_ref().ok().and_then(|reply| reply.date.clone()),
+        local_millis,
+        result,
+    }
+}
+
+/// A probe's answer read by `parse`.
+fn parsed<T>(probe: Probe<Reply>, parse: fn(u16, &str) -> Result<T, Failure>) -> Probe<T> {
+    Probe {
+        answered: probe.answered,
+        date: probe.date,
+        local_millis: probe.local_millis,
+        result: probe
+            .result
+            .and_then(|reply| parse(reply.status, &reply.body)),
     }
 }
 
@@ -62,14 +65,14 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
     let sign_query = GetSmsSign {
         sign_name: config.sign_name.clone(),
     };
-    let sign = probe(&sign_query.call(), &config, get_sms_sign::parse).await;
+    let sign = parsed(probe(&sign_query.call(), &config).await, get_sms_sign::parse);
     let templates = if doctor::should_check_templates(&config, &sign) {
         let mut probes = Vec::new();
         for usage in doctor::template_uses(&config) {
             let query = GetSmsTemplate {
                 template_code: usage.code.clone(),
             };
-            let answer = probe(&query.call(), &config, get_sms_template::parse).await;
+            let answer = parsed(probe(&query.call(), &config).await, get_sms_template::parse);
             probes.push((usage, answer));
         }
         Some(probes)

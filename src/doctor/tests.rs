@@ -356,7 +356,9 @@ fn ram_denied_is_a_warning_naming_the_permission() {
 fn clock_offsets() {
     let minute = 60_000;
     for (offset, verdict, words) in [
-        (0, Verdict::Ok, "0 s ahead of"),
+        (0, Verdict::Ok, "within a second of"),
+        (-499, Verdict::Ok, "within a second of"),
+        (-500, Verdict::Ok, "1 s behind"),
         (-3_000, Verdict::Ok, "3 s behind"),
         (5 * minute, Verdict::Ok, "5 min 0 s ahead of"),
         (5 * minute + 1_000, Verdict::Warn, "5 min 1 s ahead of"),

@@ -254,6 +254,16 @@ describe('npm start (scripts/start.mjs)', () => {
   test('without credentials: demo against the bundled server, shows the verified signed request', async () => {
     const result = await run(START, [], { env: cleanEnv() });
     assert.equal(result.status, 0, result.output);
+    // The doctor runs first: one line per check, all ok, and its read-only calls verified too.
+    assert.match(result.stdout, /\$ connector-aliyun-sms-wasm doctor --config /);
+    assert.match(result.stdout, /ok {4}credentials {6}AccessKey ID LTAI-local-demo-key-id accepted/);
+    assert.match(result.stdout, /ok {4}template SMS_000000001 {2}used by Register, SignIn, ForgotPassword, Generic/);
+    assert.match(result.stdout, /doctor: 6 ok, 0 warn, 0 fail \(no SMS was sent\)/);
+    // Then the message, then its delivery, looked up with the status command.
+    assert.match(result.stdout, /\$ connector-aliyun-sms-wasm status --config \S+ --to "\+86 130 1234 5678" --biz-id "\d+\^0"/);
+    assert.match(result.stdout, /BizId \d+\^0 to 13012345678, sent \d{8} \(Asia\/Shanghai\): delivered/);
+    assert.match(result.stdout, /Signed requests received by the local server \(4\)/);
+    assert.doesNotMatch(result.stdout, /DID NOT verify/);
     assert.match(result.stdout, /listening|server at http:\/\/127\.0\.0\.1:\d+\//);
     assert.match(result.stdout, /Code=OK/);
     assert.match(result.stdout, /signature verified/);

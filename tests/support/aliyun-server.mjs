@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// A local stand-in for Aliyun's dysmsapi `SendSms` endpoint: RPC style with signature version 1.0
+// A local stand-in for Aliyun's dysmsapi endpoint (`SendSms`, and the read-only `GetSmsSign`,
+// `GetSmsTemplate` and `QuerySendDetails`): RPC style with signature version 1.0
 // (HMAC-SHA1, parameters in a form), or signature V3 (ACS3-HMAC-SHA256: parameters in the query,
 // signed x-acs-* headers and an Authorization header).
 //
@@ -17,6 +18,19 @@
 //   server.setMode(mode)  // how every following request is answered
 //   server.respondNext(mode) // how the next request is answered (queued, one-shot)
 //   await server.close()
+//
+// Read-only actions (state set per name, code or BizId; anything not set is approved, has a
+// `${code}` template, or was delivered):
+//   server.setSign(name, 'approved' | 'under_review' | 'rejected' | 'cancelled' | 'unknown'
+//                  | { state, reason } | { status: 7 })         // GetSmsSign
+//   server.setTemplate(code, same states, or { state, content, reason })   // GetSmsTemplate
+//   server.messages        // every accepted SendSms: [{ bizId, phoneNumber, templateCode, ... }]
+//   server.addMessage({ phoneNumber, templateCode?, content?, sentAt? }) // a record; returns its BizId
+//   server.setDelivery(bizId, 'waiting' | 'failed' | 'delivered' | { state, errCode }) // one message
+//   server.setDeliveryState(state)   // every message without its own (default 'delivered')
+//   server.setDenied(['GetSmsTemplate'])  // RAM refuses these actions (Forbidden.RAM, HTTP 403)
+//   server.setClockSkew(ms)  // the server's clock (Timestamp check and Date header) runs ms ahead
+//   server.setDateHeader(false) // answers without a Date header
 //
 // A mode is 'ok' (verify, answer like Aliyun would), { aliyunError: code, status?, message? },
 // { status, body, contentType? } (raw answer), 'html500', 'truncated', 'not-json', 'empty',
@@ -38,6 +52,14 @@ export const DEMO_CREDENTIALS = Object.freeze({
   accessKeySecret: 'local-demo-secret-not-a-real-key',
 });
 
+/** The actions answered, with the parameters each requires beyond the common ones. */
+export const ACTIONS = Object.freeze({
+  SendSms: ['PhoneNumbers', 'SignName', 'TemplateCode'],
+  GetSmsSign: ['SignName'],
+  GetSmsTemplate: ['TemplateCode'],
+  QuerySendDetails: ['PhoneNumber', 'SendDate', 'PageSize', 'CurrentPage'],
+});
+
 export const API = Object.freeze({
   action: 'SendSms',
   version: '2017-05-25',
@@ -54,17 +76,20 @@ const REQUIRED_PARAMETERS = [
   'AccessKeyId',
   'Action',
   'Format',
-  'PhoneNumbers',
   'RegionId',
   'Signature',
   'SignatureMethod',
   'SignatureNonce',
   'SignatureVersion',
-  'SignName',
-  'TemplateCode',
   'Timestamp',
   'Version',
 ];
+
+/** Review states as GetSmsSign / GetSmsTemplate number them. */
+const REVIEW_STATUS = { under_review: 0, approved: 1, rejected: 2, cancelled: 10 };
+const DEFAULT_TEMPLATE_CONTENT = 'Your verification code is ${code}. It expires in 5 minutes.';
+/** QuerySendDetails' SendStatus per delivery state. */
+const SEND_STATUS = { waiting: 1, failed: 2, delivered: 3 };
 
 const UUID_V4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
@@ -227,6 +252,18 @@ function bizId() {
   return `${randomInt(100_000, 999_999)}${Date.now()}^0`;
 }
 
+/** Asia/Shanghai (UTC+8) wall time of `millis`: `YYYYMMDD` and `YYYY-MM-DD hh:mm:ss`. */
+function shanghai(millis) {
+  const iso = new Date(millis + 8 * 3600 * 1000).toISOString();
+  return { day: iso.slice(0, 10).replaceAll('-', ''), time: `${iso.slice(0, 10)} ${iso.slice(11, 19)}` };
+}
+
+/** Mainland numbers compare by their 11 national digits, with or without 86. */
+const national = (digits) => (/^861\d{10}$/.test(digits) ? digits.slice(2) : digits);
+
+/** `'rejected'` or `{ state, reason, status, content }` as one object. */
+const reviewEntry = (value) => (typeof value === 'string' ? { state: value } : { ...value });
+
 /**
  * Starts the server on 127.0.0.1.
  *
@@ -251,6 +288,118 @@ export async function startAliyunServer({
   const usedNonces = new Set();
   const pending = [];
   let mode = 'ok';
+  const signs = new Map();
+  const smsTemplates = new Map();
+  const messages = [];
+  const deliveries = new Map();
+  let deliveryState = 'delivered';
+  let denied = new Set();
+  let clockSkew = 0;
+  let dateHeader = true;
+  /** The server's clock: what the Timestamp is checked against and the Date header says. */
+  const serverNow = () => now() + clockSkew;
+
+  function review(entry, fields) {
+    const status = entry.status ?? REVIEW_STATUS[entry.state];
+    if (status === undefined) throw new Error(`Unknown review state ${JSON.stringify(entry.state)}`);
+    const answer = { ...fields, CreateDate: shanghai(serverNow() - 86_400_000).time };
+    if (status === 2) {
+      answer.AuditInfo = { RejectInfo: entry.reason ?? 'The material does not support this application.', AuditDate: shanghai(serverNow()).time };
+    }
+    return answer;
+  }
+
+  function getSmsSign(params) {
+    const entry = reviewEntry(signs.get(params.SignName) ?? 'approved');
+    if (entry.state === 'unknown') {
+      return { status: 200, code: 'isv.SMS_SIGNATURE_ILLEGAL', message: 'This account has no such signature.' };
+    }
+    const status = entry.status ?? REVIEW_STATUS[entry.state];
+    return { status: 200, code: 'OK', message: 'OK', fields: review(entry, { SignName: params.SignName, SignStatus: status }) };
+  }
+
+  function getSmsTemplate(params) {
+    const entry = reviewEntry(smsTemplates.get(params.TemplateCode) ?? 'approved');
+    if (entry.state === 'unknown') {
+      return { status: 200, code: 'isv.SMS_TEMPLATE_ILLEGAL', message: 'This account has no such template.' };
+    }
+    const status = entry.status ?? REVIEW_STATUS[entry.state];
+    const fields = {
+      TemplateCode: params.TemplateCode,
+      TemplateName: `Template ${params.TemplateCode}`,
+      TemplateContent: entry.content ?? DEFAULT_TEMPLATE_CONTENT,
+      TemplateType: '0',
+      TemplateStatus: String(status),
+    };
+    return { status: 200, code: 'OK', message: 'OK', fields: review(entry, fields) };
+  }
+
+  function addMessage({ phoneNumber, templateCode = 'SMS_000000001', content, sentAt = serverNow(), signName = 'Logto' }) {
+    const id = bizId();
+    messages.push({ bizId: id, phoneNumber, templateCode, signName, content: content ?? `【${signName}】${DEFAULT_TEMPLATE_CONTENT}`, sentAt });
+    return id;
+  }
+
+  function sendSms(params) {
+    const problem = businessProblem(params);
+    if (problem) return problem;
+    const entry = reviewEntry(smsTemplates.get(params.TemplateCode) ?? 'approved');
+    const values = params.TemplateParam ? JSON.parse(params.TemplateParam) : {};
+    const text = (entry.content ?? DEFAULT_TEMPLATE_CONTENT).replaceAll(/\$\{(\w+)\}/g, (_, name) => values[name] ?? '');
+    // Recorded when answered 'ok' (see respond), so a simulated failure leaves no message behind.
+    const message = { phoneNumber: params.PhoneNumbers, templateCode: params.TemplateCode, signName: params.SignName, content: `【${params.SignName}】${text}` };
+    return { status: 200, code: 'OK', message: 'OK', send: message };
+  }
+
+  function querySendDetails(params) {
+    if (!PHONE_DIGITS.test(params.PhoneNumber)) {
+      return { status: 200, code: 'isv.MOBILE_NUMBER_ILLEGAL', message: 'Illegal mobile number.' };
+    }
+    const pageSize = Number(params.PageSize);
+    const page = Number(params.CurrentPage);
+    if (!/^\d{8}$/.test(params.SendDate) || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50 || !Number.isInteger(page) || page < 1) {
+      return { status: 200, code: 'isv.INVALID_PARAMETERS', message: 'SendDate must be yyyyMMdd, PageSize 1 to 50, CurrentPage from 1.' };
+    }
+    const found = messages.filter(
+      (m) =>
+        national(m.phoneNumber) === national(params.PhoneNumber) &&
+        shanghai(m.sentAt).day === params.SendDate &&
+        (params.BizId === undefined || params.BizId === '' || m.bizId === params.BizId),
+    );
+    const records = found.slice((page - 1) * pageSize, page * pageSize).map((m) => {
+      const delivery = reviewEntry(deliveries.get(m.bizId) ?? deliveryState);
+      const record = {
+        PhoneNum: m.phoneNumber,
+        SendStatus: SEND_STATUS[delivery.state],
+        ErrCode: delivery.errCode ?? { waiting: '', failed: 'MK:0001', delivered: 'DELIVERED' }[delivery.state],
+        TemplateCode: m.templateCode,
+        Content: m.content,
+        SendDate: shanghai(m.sentAt).time,
+        ReceiveDate: delivery.state === 'waiting' ? '' : shanghai(m.sentAt + 3000).time,
+        OutId: '',
+      };
+      if (record.SendStatus === undefined) throw new Error(`Unknown delivery state ${JSON.stringify(delivery.state)}`);
+      return record;
+    });
+    return { status: 200, code: 'OK', message: 'OK', fields: { TotalCount: found.length, SmsSendDetailDTOs: { SmsSendDetailDTO: records } } };
+  }
+
+  /** What a verified request of `action` gets. */
+  function answer(action, params) {
+    if (denied.has(action)) {
+      return { status: 403, code: 'Forbidden.RAM', message: `This AccessKey may not call ${action}: grant dysms:${action}.` };
+    }
+    switch (action) {
+      case 'GetSmsSign':
+        return getSmsSign(params);
+      case 'GetSmsTemplate':
+        return getSmsTemplate(params);
+      case 'QuerySendDetails':
+        return querySendDetails(params);
+      default:
+        return sendSms(params);
+    }
+  }
 
   /** STS: a key id with a configured token must present exactly that token. */
   function tokenProblem(accessKeyId, token) {
@@ -291,9 +440,13 @@ export async function startAliyunServer({
     }
     const [, accessKeyId, signedHeaders, given] = match;
     record.accessKeyId = accessKeyId;
-    const expectedHeaders = { 'x-acs-action': API.action, 'x-acs-version': API.version };
-    for (const [name, value] of Object.entries(expectedHeaders)) {
-      if (headers[name] !== value) return { status: 400, code: 'InvalidParameter', message: `${name} must be ${value}` };
+    const action = headers['x-acs-action'];
+    if (!Object.hasOwn(ACTIONS, action ?? '')) {
+      return { status: 400, code: 'InvalidParameter', message: `x-acs-action must be one of ${Object.keys(ACTIONS).join(', ')}` };
+    }
+    record.action = action;
+    if (headers['x-acs-version'] !== API.version) {
+      return { status: 400, code: 'InvalidParameter', message: `x-acs-version must be ${API.version}` };
     }
     for (const name of ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
       if (!headers[name]) return { status: 400, code: `Missing${name}`, message: `${name} is mandatory.` };
@@ -304,7 +457,7 @@ export async function startAliyunServer({
     if (unsigned || [...names].sort().join(';') !== signedHeaders) {
       return { status: 400, code: 'InvalidSignedHeaders', message: `SignedHeaders must list host and every x-acs-* header, sorted (${unsigned ?? 'order'})` };
     }
-    const late = timestampProblem(headers['x-acs-date'], now());
+    const late = timestampProblem(headers['x-acs-date'], serverNow());
     if (late) return { status: 400, code: late[0], message: late[1] };
     const bodyHash = createHash('sha256').update(record.rawBody, 'utf8').digest('hex');
     if (headers['x-acs-content-sha256'] !== bodyHash) {
@@ -339,10 +492,10 @@ export async function startAliyunServer({
     usedNonces.add(nonce);
     const token = tokenProblem(accessKeyId, headers['x-acs-security-token']);
     if (token) return token;
-    for (const name of ['PhoneNumbers', 'SignName', 'TemplateCode']) {
+    for (const name of ACTIONS[action]) {
       if (!params[name]) return { status: 400, code: `Missing${name}`, message: `${name} is mandatory for this action.` };
     }
-    return businessProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
+    return answer(action, params);
   }
 
   function verify(record) {
@@ -354,8 +507,13 @@ export async function startAliyunServer({
     if (missing) {
       return { status: 400, code: `Missing${missing}`, message: `${missing} is mandatory for this action.` };
     }
-    if (params.Action !== API.action) {
+    if (!Object.hasOwn(ACTIONS, params.Action)) {
       return { status: 404, code: 'InvalidAction.NotFound', message: `Specified api is not found, please check your url and method.` };
+    }
+    record.action = params.Action;
+    const missingForAction = ACTIONS[params.Action].find((name) => params[name] === undefined || params[name] === '');
+    if (missingForAction) {
+      return { status: 400, code: `Missing${missingForAction}`, message: `${missingForAction} is mandatory for this action.` };
     }
     if (params.Version !== API.version) {
       return { status: 400, code: 'InvalidVersion', message: `Specified parameter Version is not valid.` };
@@ -376,7 +534,7 @@ export async function startAliyunServer({
     if (!UUID_V4.test(params.SignatureNonce)) {
       return { status: 400, code: 'InvalidSignatureNonce', message: 'SignatureNonce must be a version 4 UUID.' };
     }
-    const late = timestampProblem(params.Timestamp, now());
+    const late = timestampProblem(params.Timestamp, serverNow());
     if (late) return { status: 400, code: late[0], message: late[1] };
     if (!Object.hasOwn(credentials, params.AccessKeyId)) {
       return { status: 404, code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' };
@@ -404,7 +562,7 @@ export async function startAliyunServer({
     record.accessKeyId = params.AccessKeyId;
     const token = tokenProblem(params.AccessKeyId, params.SecurityToken);
     if (token) return token;
-    return businessProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
+    return answer(params.Action, params);
   }
 
   function sendJson(res, status, object, requestId) {
@@ -419,8 +577,11 @@ export async function startAliyunServer({
 
   function respond(res, chosen, outcome, requestId) {
     if (chosen === 'ok') {
-      const body = { Code: outcome.code, Message: outcome.message, RequestId: requestId };
-      if (outcome.code === 'OK') body.BizId = bizId();
+      const body = { Code: outcome.code, Message: outcome.message, RequestId: requestId, ...outcome.fields };
+      if (outcome.send) {
+        body.BizId = bizId();
+        messages.push({ ...outcome.send, bizId: body.BizId, sentAt: serverNow() });
+      }
       if (outcome.code === 'SignatureDoesNotMatch' || outcome.code.startsWith('InvalidAccessKeyId')) {
         body.Recommend = 'https://api.aliyun.com/troubleshoot';
         body.HostId = 'dysmsapi.aliyuncs.com';
@@ -491,6 +652,8 @@ export async function startAliyunServer({
     );
     res.setHeader('access-control-expose-headers', 'x-acs-request-id');
     res.setHeader('access-control-max-age', '600');
+    res.sendDate = false;
+    if (dateHeader) res.setHeader('date', new Date(serverNow()).toUTCString());
     if (req.method === 'OPTIONS') {
       res.writeHead(204);
       res.end();
@@ -564,6 +727,29 @@ export async function startAliyunServer({
     port: actualPort,
     requests,
     credentials,
+    messages,
+    setSign(name, state) {
+      signs.set(name, state);
+    },
+    setTemplate(code, state) {
+      smsTemplates.set(code, state);
+    },
+    addMessage,
+    setDelivery(id, state) {
+      deliveries.set(id, state);
+    },
+    setDeliveryState(state) {
+      deliveryState = state;
+    },
+    setDenied(actions) {
+      denied = new Set(actions);
+    },
+    setClockSkew(millis) {
+      clockSkew = millis;
+    },
+    setDateHeader(on) {
+      dateHeader = on;
+    },
     /** How every following request is answered ('ok' by default). */
     setMode(next) {
       mode = next;
@@ -572,11 +758,19 @@ export async function startAliyunServer({
     respondNext(next) {
       pending.push(next);
     },
-    /** Forgets recorded requests and queued answers (nonces stay used). */
+    /** Forgets recorded requests, queued answers and every state set above (nonces stay used). */
     reset() {
       requests.length = 0;
       pending.length = 0;
       mode = 'ok';
+      signs.clear();
+      smsTemplates.clear();
+      messages.length = 0;
+      deliveries.clear();
+      deliveryState = 'delivered';
+      denied = new Set();
+      clockSkew = 0;
+      dateHeader = true;
     },
     close() {
       closing ??= new Promise((resolve) => {
