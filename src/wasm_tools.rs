@@ -65,7 +65,10 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
     let sign_query = GetSmsSign {
         sign_name: config.sign_name.clone(),
     };
-    let sign = parsed(probe(&sign_query.call(), &config).await, get_sms_sign::parse);
+    let sign = parsed(
+        probe(&sign_query.call(), &config).await,
+        get_sms_sign::parse,
+    );
     let templates = if doctor::should_check_templates(&config, &sign) {
         let mut probes = Vec::new();
         for usage in doctor::template_uses(&config) {
