@@ -1,7 +1,6 @@
 // The package's bin (pkg/bin/cli.js) and `npm start` (scripts/start.mjs), run as child processes
 // against the verifying loopback server.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { run } from '../support/cli.mjs';
 import { configFor } from '../support/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,23 +28,6 @@ function writeConfig(config, name = `${randomUUID()}.json`) {
   const file = path.join(dir, name);
   writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
   return file;
-}
-
-/** Runs a script asynchronously (the server lives in this process, so no spawnSync). */
-function run(script, args, { env = process.env, timeout = 20_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, output: stdout + stderr });
-    });
-  });
 }
 
 const cli = (args, options) => run(CLI, args, options);

@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const CLI = path.join(root, 'pkg', 'bin', 'cli.js');
 
-/** Runs the CLI asynchronously (the server lives in the test process, so no spawnSync). */
-export function cli(args, { timeout = 20_000 } = {}) {
+/** Runs a Node script asynchronously (a server in the test process must keep answering). */
+export function run(script, args, { env = process.env, timeout = 20_000 } = {}) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
@@ -24,6 +24,9 @@ export function cli(args, { timeout = 20_000 } = {}) {
     });
   });
 }
+
+/** Runs the package's CLI. */
+export const cli = (args, options) => run(CLI, args, options);
 
 /** Writes `config` (an object or raw text) into `dir`; returns the file's path. */
 export function writeConfig(dir, config) {
