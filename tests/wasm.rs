@@ -334,7 +334,9 @@ fn validate_config_failure_shape() {
         description.contains("templates[1].templateCode.overseas: Required"),
         "{description}"
     );
-    assert!(!text(&validate_config(js(&config))).contains("fixture-access-key-secret-not-a-real-key"));
+    assert!(
+        !text(&validate_config(js(&config))).contains("fixture-access-key-secret-not-a-real-key")
+    );
 
     // Missing required usage types are one issue on `templates`.
     let mut config = minimal_config();
