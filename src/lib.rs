@@ -7,11 +7,14 @@
 //! - values: [`limits`], [`issue`], [`error`], [`credential`], [`endpoint`], [`phone`];
 //! - signing: [`signature_v1`], [`signature_v3`], then [`call`] (one signed call for any API);
 //! - answers: [`response`] (any API's JSON answer);
-//! - one module per Aliyun API: [`send_sms`], [`query_send_details`], [`send_message_to_globe`];
+//! - one module per Aliyun API: [`send_sms`], [`send_message_to_globe`], [`query_send_details`],
+//!   [`get_sms_sign`] and [`get_sms_template`] (with [`review`], the review state the last two
+//!   share);
 //! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), [`overseas`] (the optional
 //!   route for non-mainland numbers), [`config`],
 //!   [`template`], [`message`] (a Logto message → a `SendSms` call), [`route`] (which account
-//!   and API a message goes through).
+//!   and API a message goes through);
+//! - operator tools: [`doctor`] (a config checked against Aliyun's read-only APIs).
 //!
 //! Flow of a send: [`config::validate`] → [`route::prepare`] → [`call::sign`] → host `fetch`
 //! → [`route::Request::parse`] ([`send_sms::parse`] or [`send_message_to_globe::parse`]).
@@ -30,8 +33,11 @@ pub mod blank;
 pub mod call;
 pub mod config;
 pub mod credential;
+pub mod doctor;
 pub mod endpoint;
 pub mod error;
+pub mod get_sms_sign;
+pub mod get_sms_template;
 pub mod issue;
 pub mod limits;
 pub mod message;
@@ -39,6 +45,7 @@ pub mod overseas;
 pub mod phone;
 pub mod query_send_details;
 pub mod response;
+pub mod review;
 pub mod route;
 pub mod send_message_to_globe;
 pub mod send_sms;
@@ -48,3 +55,5 @@ pub mod template;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_tools;

@@ -11,7 +11,7 @@ use std::borrow::Cow;
 use serde_json::{Map, Value};
 
 use crate::credential::Redactor;
-use crate::error::{ErrorCode, Failure};
+use crate::error::{lookup, ErrorCode, ErrorRule, Failure};
 use crate::issue::type_name;
 use crate::limits::{clip_to, MAX_RESPONSE_BYTES};
 
@@ -86,6 +86,41 @@ impl<'a> Answer<'a> {
     /// The raw value at `key`.
     pub fn get(&self, key: &str) -> Option<&Value> {
         self.object.get(key)
+    }
+
+    /// Parses an answer that succeeds only with `Code: OK` and HTTP 2xx; any other `Code` is
+    /// the failure `table` maps it to (see [`Answer::failure`]).
+    pub fn parse_ok(
+        api: &'static str,
+        status: u16,
+        body: &'a str,
+        redactor: &'a Redactor,
+        table: &'static [ErrorRule],
+    ) -> Result<Self, Failure> {
+        let answer = Self::parse(api, status, body, redactor)?;
+        let code = answer.required_string("Code")?;
+        if code == "OK" && answer.is_http_success() {
+            return Ok(answer);
+        }
+        let message = answer.string("Message")?;
+        Err(answer.failure(table, &code, message.as_deref()))
+    }
+
+    /// The failure for error `code` by an API's `table`: the row's class, and its hint as what
+    /// `errorDescription` says to do; a code in no row is `general`. `OK` with an error status is
+    /// not an answer Aliyun gives, so neither half is trusted: `invalid_response`.
+    pub fn failure(
+        &self,
+        table: &'static [ErrorRule],
+        code: &str,
+        message: Option<&str>,
+    ) -> Failure {
+        if code == "OK" {
+            return self.error(ErrorCode::InvalidResponse, code, None, message);
+        }
+        let rule = lookup(table, code);
+        let class = rule.map_or(ErrorCode::General, |rule| rule.class);
+        self.error(class, code, rule.map(|rule| rule.hint), message)
     }
 
     /// The answer's fields, for APIs that pass them on whole.
@@ -259,6 +294,50 @@ mod tests {
             Answer::parse("Test", 200, &"x".repeat(MAX_RESPONSE_BYTES + 1), &none).unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidResponse);
         assert!(failure.data.error_description.contains("65536-byte limit"));
+    }
+
+    #[test]
+    fn parse_ok_accepts_only_ok_with_2xx() {
+        const TABLE: &[ErrorRule] = &[ErrorRule {
+            code: "Busy",
+            prefix: false,
+            class: ErrorCode::RateLimitExceeded,
+            hint: "Wait.",
+        }];
+        let none = Redactor::none();
+        let ok = Answer::parse_ok("Test", 200, r#"{"Code":"OK","X":"y"}"#, &none, TABLE).unwrap();
+        assert_eq!(ok.string("X").unwrap().as_deref(), Some("y"));
+        let failure = Answer::parse_ok(
+            "Test",
+            200,
+            r#"{"Code":"Busy","Message":"m"}"#,
+            &none,
+            TABLE,
+        )
+        .unwrap_err();
+        assert_eq!(failure.code, ErrorCode::RateLimitExceeded);
+        assert_eq!(
+            failure.data.error_description,
+            "Aliyun Test failed: Busy: Wait."
+        );
+        assert_eq!(failure.data.aliyun_message.as_deref(), Some("m"));
+        let failure = Answer::parse_ok(
+            "Test",
+            200,
+            r#"{"Code":"Other","Message":"m"}"#,
+            &none,
+            TABLE,
+        )
+        .unwrap_err();
+        assert_eq!(failure.code, ErrorCode::General);
+        assert_eq!(
+            failure.data.error_description,
+            "Aliyun Test failed: Other: m"
+        );
+        for (status, body) in [(500, r#"{"Code":"OK"}"#), (200, r#"{"Message":"OK"}"#)] {
+            let failure = Answer::parse_ok("Test", status, body, &none, TABLE).unwrap_err();
+            assert_eq!(failure.code, ErrorCode::InvalidResponse, "{body}");
+        }
     }
 
     #[test]

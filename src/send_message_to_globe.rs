@@ -105,18 +105,6 @@ pub fn classify(code: &str) -> ErrorCode {
     lookup(ERRORS, code).map_or(ErrorCode::General, |rule| rule.class)
 }
 
-/// The failure for error `code`: its class and hint from [`ERRORS`] (`errorDescription` says what
-/// to do; Alibaba Cloud's text stays in `data`). `OK` with an error status is not an answer
-/// Alibaba Cloud gives: neither half is trusted.
-fn failure(answer: &Answer<'_>, code: &str, message: Option<&str>) -> Failure {
-    if code == "OK" {
-        return answer.error(ErrorCode::InvalidResponse, code, None, message);
-    }
-    let rule = lookup(ERRORS, code);
-    let class = rule.map_or(ErrorCode::General, |rule| rule.class);
-    answer.error(class, code, rule.map(|rule| rule.hint), message)
-}
-
 /// Reads the answer: `ResponseCode: OK` with HTTP 2xx resolves; anything else is a typed failure.
 /// `redactor` holds the credentials the request was signed with (see [`Answer::parse`]).
 pub fn parse(
@@ -130,7 +118,7 @@ pub fn parse(
         // The common envelope of a rejected request: `Code` and `Message`.
         let code = answer.required_string("Code")?;
         let message = answer.string("Message")?;
-        return Err(failure(&answer, &code, message.as_deref()));
+        return Err(answer.failure(ERRORS, &code, message.as_deref()));
     };
     let description = answer.string("ResponseDescription")?;
     if code == "OK" && answer.is_http_success() {
@@ -145,7 +133,7 @@ pub fn parse(
             request_id: request_id.unwrap_or_default(),
         });
     }
-    Err(failure(&answer, &code, description.as_deref()))
+    Err(answer.failure(ERRORS, &code, description.as_deref()))
 }
 
 /// `Segments` is documented as a string; a number is read as one too.

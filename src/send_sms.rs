@@ -64,17 +64,6 @@ pub fn classify(code: &str) -> ErrorCode {
     rule(code).map_or(ErrorCode::General, |rule| rule.class)
 }
 
-/// The failure for an error answer with Aliyun `code`: its class and hint from [`ERRORS`]. `OK`
-/// with an error status is not an answer Aliyun gives: neither half is trusted.
-pub fn failure(answer: &Answer<'_>, code: &str, message: Option<&str>) -> Failure {
-    if code == "OK" {
-        return answer.error(ErrorCode::InvalidResponse, code, None, message);
-    }
-    let rule = rule(code);
-    let class = rule.map_or(ErrorCode::General, |rule| rule.class);
-    answer.error(class, code, rule.map(|rule| rule.hint), message)
-}
-
 /// Reads Aliyun's answer: `Code: OK` with HTTP 2xx resolves; anything else is a typed failure.
 /// `redactor` holds the credentials the request was signed with (see [`Answer::parse`]).
 pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SendSmsResult, Failure> {
@@ -91,7 +80,7 @@ pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SendSmsResu
             biz_id,
         });
     }
-    Err(failure(&answer, &code, message.as_deref()))
+    Err(answer.failure(ERRORS, &code, message.as_deref()))
 }
 
 #[cfg(test)]

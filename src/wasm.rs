@@ -46,25 +46,25 @@ extern "C" {
 
 /// Serialises to plain JS objects (not `Map`s) through JSON text and one `JSON.parse`: several
 /// times faster than building the object field by field across the boundary.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
     serde_json::to_string(value)
         .ok()
         .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
 }
 
-fn failure_to_js(failure: &Failure) -> JsValue {
+pub(crate) fn failure_to_js(failure: &Failure) -> JsValue {
     to_js(failure)
 }
 
 /// Why a JS value could not be read: too big, or not representable as JSON.
-enum Unreadable {
+pub(crate) enum Unreadable {
     TooBig(Failure),
     NotJson(Failure),
 }
 
 impl Unreadable {
-    fn into_failure(self) -> Failure {
+    pub(crate) fn into_failure(self) -> Failure {
         match self {
             Self::TooBig(failure) | Self::NotJson(failure) => failure,
         }
@@ -116,7 +116,7 @@ fn parse_json(text: &str, what: &str, code: ErrorCode) -> Result<Value, Unreadab
 }
 
 /// A JS value as `serde_json::Value` (see [`json_text`]).
-fn from_js(
+pub(crate) fn from_js(
     value: &JsValue,
     what: &str,
     code: ErrorCode,
@@ -131,7 +131,7 @@ thread_local! {
     static LAST_CONFIG: RefCell<Option<(String, Rc<Config>)>> = const { RefCell::new(None) };
 }
 
-fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
+pub(crate) fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
     // A config JSON cannot represent is reported as an issue too, so `issues` is always there.
     let unreadable = |unreadable: Unreadable| {
         let code = match unreadable {
@@ -280,19 +280,26 @@ async fn send(
     )
     .await
     {
-        Ok((status, body)) => prepared.request.parse(status, &body, redactor),
+        Ok(reply) => prepared.request.parse(reply.status, &reply.body, redactor),
         Err(failure) => Err(failure),
     };
     prepared.tag(outcome)
 }
 
-/// Signs `call` with `credentials` for `target`, and sends it: HTTP status and body.
-async fn execute(
+/// An HTTP answer: its status, its body and its `Date` header (the doctor's clock check).
+pub(crate) struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub date: Option<String>,
+}
+
+/// Signs `call` with `credentials` for `target`, and sends it.
+pub(crate) async fn execute(
     call: &call::Call<'_>,
     credentials: &Credentials,
     target: Target<'_>,
     timeout_ms: u32,
-) -> Result<(u16, String), Failure> {
+) -> Result<Reply, Failure> {
     let nonce = Nonce::from_random_bytes(random_bytes()?);
     // `Date.now()` is a non-negative integer of milliseconds for any real clock.
     let timestamp = Timestamp::from_unix_millis(js_sys::Date::now().max(0.0) as u64);
@@ -401,7 +408,7 @@ impl Drop for AbortTimer {
 
 /// Sends the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and
 /// body both).
-async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
+async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<Reply, Failure> {
     let url = request.url.as_str();
     // Errors name the endpoint without the query: in V3 it carries the phone number and code.
     let endpoint = url.split('?').next().unwrap_or_default();
@@ -465,13 +472,13 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String),
         )
         .with_status(status)
     };
-    // A declared length over the limit is refused before reading anything.
-    let declared = js_sys::Reflect::get(&response, &"headers".into())
+    let headers = js_sys::Reflect::get(&response, &"headers".into())
         .ok()
         .filter(JsValue::is_object)
-        .map(|headers| headers.unchecked_into::<web_sys::Headers>())
-        .and_then(|headers| headers.get("content-length").ok().flatten())
-        .and_then(|length| length.trim().parse::<u64>().ok());
+        .map(|headers| headers.unchecked_into::<web_sys::Headers>());
+    let header = |name: &str| headers.as_ref().and_then(|h| h.get(name).ok().flatten());
+    // A declared length over the limit is refused before reading anything.
+    let declared = header("content-length").and_then(|length| length.trim().parse::<u64>().ok());
     if let Some(length) = declared.filter(|&length| length > MAX_RESPONSE_BYTES as u64) {
         return Err(too_big(format!("an answer of {length} bytes")));
     }
@@ -496,7 +503,11 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String),
         text.as_string().unwrap_or_default()
     };
     drop(timer);
-    Ok((status, text))
+    Ok(Reply {
+        status,
+        body: text,
+        date: header("date"),
+    })
 }
 
 /// Reads a `ReadableStream` of bytes into a string, stopping (and cancelling the stream) as soon

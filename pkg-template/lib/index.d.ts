@@ -293,6 +293,70 @@ export declare function getSignature(
  */
 export declare function isChinaNumber(to: string, strict?: boolean): boolean;
 
+/** One doctor check. `fail`: a send will not work; `warn`: it may not, or it was not checked. */
+export type DoctorCheck = {
+  name: 'config' | 'endpoint' | 'clock' | 'credentials' | 'signName' | 'template';
+  /** The template code a `template` check is about (`(empty)` for an empty code). */
+  subject?: string;
+  verdict: 'ok' | 'warn' | 'fail';
+  /** One line; never contains the access key secret or the security token. */
+  detail: string;
+  /** Every config problem (the `config` check, when the config is invalid). */
+  issues?: ConfigIssue[];
+};
+
+/** What `doctor` resolves with. */
+export type DoctorReport = {
+  /** No check failed. */
+  ok: boolean;
+  checks: DoctorCheck[];
+  /** E.g. `5 ok, 1 warn, 0 fail`. */
+  summary: string;
+};
+
+/**
+ * Checks a config against Aliyun without sending a message: the config, the endpoint and the
+ * clock, the credentials (`GetSmsSign`), the signature name and every template code
+ * (`GetSmsTemplate`). Never rejects.
+ */
+export declare function doctor(config: unknown): Promise<DoctorReport>;
+
+/** One message's delivery record, from `QuerySendDetails`. */
+export type SendDetail = {
+  phoneNumber: string;
+  state: 'waiting' | 'failed' | 'delivered';
+  /** The carrier's code: `DELIVERED`, or why it failed. */
+  errCode?: string | null;
+  templateCode?: string | null;
+  /** The text as sent (it contains the code). */
+  content?: string | null;
+  /** `YYYY-MM-DD hh:mm:ss`, Asia/Shanghai. */
+  sendDate?: string | null;
+  receiveDate?: string | null;
+};
+
+/** What `querySendDetails` resolves with. */
+export type SendStatus = {
+  /** As queried: mainland numbers as 11 digits, others with their country code. */
+  phoneNumber: string;
+  bizId: string;
+  /** `YYYYMMDD`, Asia/Shanghai. */
+  sendDate: string;
+  requestId: string;
+  totalCount: number;
+  details: SendDetail[];
+};
+
+/**
+ * `QuerySendDetails` for one sent message. `sendDate` (`YYYYMMDD`, Asia/Shanghai) defaults to
+ * today there. Rejects with a `ConnectorError`; a malformed query is
+ * `invalid_request_parameters` without a `status`.
+ */
+export declare function querySendDetails(
+  config: unknown,
+  query: { to: string; bizId: string; sendDate?: string }
+): Promise<SendStatus>;
+
 /** The factory Logto's loader calls. */
 export declare function createConnector(
   options: CreateConnectorOptions

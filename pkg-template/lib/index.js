@@ -144,6 +144,24 @@ const sendMessage = (getConfig) => async (data, inputConfig) => {
   }
 };
 
+/**
+ * Operator tool (the CLI's `doctor`): checks a config against Aliyun's read-only APIs without
+ * sending a message. Always resolves: `{ ok, checks: [{ name, subject?, verdict, detail }], summary }`.
+ */
+export const doctor = (config) => wasm.doctor(config);
+
+/**
+ * Operator tool (the CLI's `status`): `QuerySendDetails` for one sent message,
+ * `{ to, bizId, sendDate? }`. Rejects with a `ConnectorError`.
+ */
+export const querySendDetails = async (config, query) => {
+  try {
+    return await wasm.querySendDetails(config, query);
+  } catch (error) {
+    throw toConnectorError(error);
+  }
+};
+
 /** The factory Logto's loader calls. */
 export const createConnector = async ({ getConfig }) => ({
   metadata,

@@ -441,3 +441,118 @@ describe('modes, CORS and lifecycle', () => {
     }
   });
 });
+
+describe('read-only actions: GetSmsSign, GetSmsTemplate, QuerySendDetails', () => {
+  /** A signed request of `action` with only its own parameters beside the common ones. */
+  const call = async (action, own) => {
+    const common = params({ Action: action, PhoneNumbers: undefined, SignName: undefined, TemplateCode: undefined, TemplateParam: undefined });
+    return post(signedBody({ ...common, ...own }));
+  };
+
+  beforeEach(() => server.reset());
+
+  test('each is verified like SendSms: a wrong secret gets SignatureDoesNotMatch', async () => {
+    for (const [action, own] of [
+      ['GetSmsSign', { SignName: 'Logto' }],
+      ['GetSmsTemplate', { TemplateCode: 'SMS_1' }],
+      ['QuerySendDetails', { PhoneNumber: '13012345678', SendDate: '20261201', PageSize: '10', CurrentPage: '1' }],
+    ]) {
+      const good = await call(action, own);
+      assert.equal(good.json.Code, 'OK', action);
+      const bad = await post(signedBody({ ...params({ Action: action, PhoneNumbers: undefined, SignName: undefined, TemplateCode: undefined, TemplateParam: undefined }), ...own }, 'wrong'));
+      assert.equal(bad.status, 400, action);
+      assert.equal(bad.json.Code, 'SignatureDoesNotMatch', action);
+    }
+    assert.deepEqual(server.requests.map((r) => [r.action, r.verified]), [
+      ['GetSmsSign', true], ['GetSmsSign', false],
+      ['GetSmsTemplate', true], ['GetSmsTemplate', false],
+      ['QuerySendDetails', true], ['QuerySendDetails', false],
+    ]);
+  });
+
+  test('each requires its own parameters', async () => {
+    for (const [action, name] of [['GetSmsSign', 'SignName'], ['GetSmsTemplate', 'TemplateCode'], ['QuerySendDetails', 'SendDate']]) {
+      const own = action === 'QuerySendDetails' ? { PhoneNumber: '13012345678', PageSize: '10', CurrentPage: '1' } : {};
+      const { status, json } = await call(action, own);
+      assert.equal(status, 400, action);
+      assert.equal(json.Code, `Missing${name}`, action);
+    }
+  });
+
+  test('GetSmsSign answers each review state', async () => {
+    server.setSign('Pending', 'under_review');
+    server.setSign('Refused', { state: 'rejected', reason: 'No licence.' });
+    server.setSign('Withdrawn', 'cancelled');
+    server.setSign('Nobody', 'unknown');
+    const sign = async (name) => (await call('GetSmsSign', { SignName: name })).json;
+    assert.equal((await sign('Logto')).SignStatus, 1);
+    assert.equal((await sign('Pending')).SignStatus, 0);
+    const refused = await sign('Refused');
+    assert.equal(refused.SignStatus, 2);
+    assert.equal(refused.AuditInfo.RejectInfo, 'No licence.');
+    assert.equal((await sign('Withdrawn')).SignStatus, 10);
+    assert.equal((await sign('Nobody')).Code, 'isv.SMS_SIGNATURE_ILLEGAL');
+  });
+
+  test('GetSmsTemplate answers state and content (TemplateStatus as a string)', async () => {
+    server.setTemplate('SMS_PLAIN', { state: 'approved', content: 'Welcome!' });
+    server.setTemplate('SMS_GONE', 'unknown');
+    const template = async (code) => (await call('GetSmsTemplate', { TemplateCode: code })).json;
+    const standard = await template('SMS_1');
+    assert.equal(standard.TemplateStatus, '1');
+    assert.match(standard.TemplateContent, /\$\{code\}/);
+    assert.equal((await template('SMS_PLAIN')).TemplateContent, 'Welcome!');
+    assert.equal((await template('SMS_GONE')).Code, 'isv.SMS_TEMPLATE_ILLEGAL');
+  });
+
+  test('QuerySendDetails finds a sent message by number, Shanghai day and BizId, in each state', async () => {
+    const sent = await post(signedBody(params({ PhoneNumbers: '8613012345678', TemplateParam: '{"code":"424242"}' })));
+    const { BizId } = sent.json;
+    assert.equal(server.messages.length, 1);
+    assert.match(server.messages[0].content, /424242/);
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(new Date()).replaceAll('-', '');
+    const query = async (own) =>
+      (await call('QuerySendDetails', { PhoneNumber: '13012345678', SendDate: day, PageSize: '10', CurrentPage: '1', ...own })).json;
+    for (const [state, status, errCode] of [
+      ['delivered', 3, 'DELIVERED'],
+      ['waiting', 1, ''],
+      [{ state: 'failed', errCode: 'IC:0015' }, 2, 'IC:0015'],
+    ]) {
+      server.setDelivery(BizId, state);
+      const answer = await query({ BizId });
+      assert.equal(answer.TotalCount, 1);
+      const [record] = answer.SmsSendDetailDTOs.SmsSendDetailDTO;
+      assert.equal(record.SendStatus, status);
+      assert.equal(record.ErrCode, errCode);
+      assert.equal(record.TemplateCode, 'SMS_1');
+    }
+    assert.equal((await query({ BizId: 'other^0' })).TotalCount, 0);
+    assert.equal((await query({ SendDate: '20200101' })).TotalCount, 0);
+    assert.equal((await query({ PhoneNumber: '13099999999' })).TotalCount, 0);
+    assert.equal((await query({ SendDate: '2026-12-01' })).Code, 'isv.INVALID_PARAMETERS');
+  });
+
+  test('setDenied: RAM refuses the action after verifying it', async () => {
+    server.setDenied(['GetSmsSign']);
+    const { status, json } = await call('GetSmsSign', { SignName: 'Logto' });
+    assert.equal(status, 403);
+    assert.equal(json.Code, 'Forbidden.RAM');
+    assert.equal(server.requests[0].verified, true);
+    assert.equal((await call('GetSmsTemplate', { TemplateCode: 'SMS_1' })).json.Code, 'OK');
+  });
+
+  test('setClockSkew moves both the Date header and the Timestamp check; setDateHeader(false) drops Date', async () => {
+    const plain = await call('GetSmsSign', { SignName: 'Logto' });
+    const now = Date.parse(plain.headers.get('date'));
+    assert.ok(Math.abs(now - Date.now()) < 5 * 60_000, plain.headers.get('date'));
+    server.setClockSkew(-20 * 60_000);
+    const skewed = await call('GetSmsSign', { SignName: 'Logto' });
+    assert.ok(Date.now() - Date.parse(skewed.headers.get('date')) > 15 * 60_000, skewed.headers.get('date'));
+    assert.equal(skewed.json.Code, 'InvalidTimeStamp.Expired');
+    server.setClockSkew(0);
+    server.setDateHeader(false);
+    const bare = await call('GetSmsSign', { SignName: 'Logto' });
+    assert.equal(bare.headers.get('date'), null);
+    assert.equal(bare.json.Code, 'OK');
+  });
+});
