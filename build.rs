@@ -1,10 +1,18 @@
-//! Generates the `SendSms` error table from `data/send-sms-errors.json`, the one source that the
-//! code, the docs and the tests all read.
+//! Generates the error tables from `data/*-errors.json` (`SendSms`, STS), the one source that
+//! the code, the docs and the tests all read.
 
 use std::{env, fs, path::Path};
 
 fn main() {
-    let source = "data/send-sms-errors.json";
+    for (source, out) in [
+        ("data/send-sms-errors.json", "send_sms_errors.rs"),
+        ("data/sts-errors.json", "sts_errors.rs"),
+    ] {
+        table(source, out);
+    }
+}
+
+fn table(source: &str, file: &str) {
     println!("cargo:rerun-if-changed={source}");
     let text = fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: {e}"));
     let rows: Vec<serde_json::Value> =
@@ -37,6 +45,6 @@ fn main() {
         ));
     }
     out.push(']');
-    let path = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join("send_sms_errors.rs");
+    let path = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join(file);
     fs::write(path, out).expect("write the error table");
 }

@@ -7,7 +7,9 @@
 //! - values: [`limits`], [`issue`], [`error`], [`credential`], [`endpoint`], [`phone`];
 //! - signing: [`signature_v1`], [`signature_v3`], then [`call`] (one signed call for any API);
 //! - answers: [`response`] (any API's JSON answer);
-//! - one module per Aliyun API: [`send_sms`], [`query_send_details`];
+//! - one module per Aliyun API: [`send_sms`], [`query_send_details`], [`sts`] (temporary
+//!   credentials for a RAM role), and [`ecs_metadata`] (the ECS instance's role);
+//! - [`provider`]: which credentials sign a send (`credentialType`);
 //! - Logto's side: [`config`], [`template`], [`message`] (a Logto message → a `SendSms` call).
 //!
 //! Flow of a send: [`config::validate`] → [`message::prepare`] → [`call::sign`] → host `fetch`
@@ -26,17 +28,20 @@
 pub mod call;
 pub mod config;
 pub mod credential;
+pub mod ecs_metadata;
 pub mod endpoint;
 pub mod error;
 pub mod issue;
 pub mod limits;
 pub mod message;
 pub mod phone;
+pub mod provider;
 pub mod query_send_details;
 pub mod response;
 pub mod send_sms;
 pub mod signature_v1;
 pub mod signature_v3;
+pub mod sts;
 pub mod template;
 
 #[cfg(target_arch = "wasm32")]
