@@ -3,7 +3,6 @@
 //! proof of identity. Both answer `Credentials { AccessKeyId, AccessKeySecret, SecurityToken,
 //! Expiration }`.
 
-use serde::de::IgnoredAny;
 use serde_json::{Map, Value};
 
 use crate::call::{Call, SignedRequest, Timestamp, HTTP_METHOD};
@@ -154,7 +153,7 @@ pub fn json_answer<'a>(
     status: u16,
     body: &'a str,
 ) -> Result<Answer<'a>, Failure> {
-    if body.len() <= MAX_RESPONSE_BYTES && serde_json::from_str::<IgnoredAny>(body).is_err() {
+    if body.len() <= MAX_RESPONSE_BYTES && serde_json::from_str::<Value>(body).is_err() {
         return Err(Failure::new(
             ErrorCode::InvalidResponse,
             format!(

@@ -27,6 +27,8 @@ use crate::phone;
 use crate::send_sms;
 use crate::signature_v1;
 
+mod credentials;
+
 #[wasm_bindgen]
 extern "C" {
     /// The host's global `fetch`, looked up at call time; `catch` turns a missing or throwing
@@ -246,9 +248,10 @@ pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsV
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
     match send(&data, &config).await {
         Ok(result) => Ok(to_js(&result)),
-        Err(failure) => Err(failure_to_js(
-            &failure.redact_with(|text| config.credentials.redact_in(text)),
-        )),
+        Err(failure) => Err(failure_to_js(&failure.redact_with(|text| {
+            config.credentials.redact_in(text);
+            credentials::redact_cached(&config.credentials, text);
+        }))),
     }
 }
 
@@ -262,22 +265,40 @@ async fn send(data: &JsValue, config: &Config) -> Result<send_sms::SendSmsResult
     .map_err(Unreadable::into_failure)?;
     let message = message::prepare(&data, config)?;
     let (status, body) = execute(&message.call(), config).await?;
-    send_sms::parse(status, &body)
+    let result = send_sms::parse(status, &body);
+    if let Err(failure) = &result {
+        credentials::forget_if_rejected(&config.credentials, failure);
+    }
+    result
 }
 
-/// Signs `call` with the config's credentials and target, and sends it: HTTP status and body.
+/// Signs `call` with the config's credentials (temporary ones fetched or refreshed first) and
+/// target, and sends it: HTTP status and body. An answer other than a plain success comes back
+/// with the credentials redacted, before anything quotes or clips it: Aliyun's
+/// `SignatureDoesNotMatch` echoes the string to sign, token included, and a clipped echo would
+/// keep part of the token out of reach of a later redaction.
 async fn execute(call: &call::Call<'_>, config: &Config) -> Result<(u16, String), Failure> {
+    let signer = credentials::signer(config).await?;
     let nonce = Nonce::from_random_bytes(random_bytes()?);
-    // `Date.now()` is a non-negative integer of milliseconds for any real clock.
-    let timestamp = Timestamp::from_unix_millis(js_sys::Date::now().max(0.0) as u64);
+    let timestamp = Timestamp::from_unix_millis(now_ms());
     let request = call::sign(
         call,
-        &config.credentials,
+        signer.credentials(),
         config.target(),
         &nonce,
         &timestamp,
     );
-    post(&request, config.timeout_ms).await
+    let (status, mut body) = post(&request, config.timeout_ms).await?;
+    // Every send takes this path: a success, which holds no secret, is left as it is.
+    if status != 200 || !body.contains(r#""Code":"OK""#) {
+        crate::provider::redact_credentials(signer.credentials(), &mut body);
+    }
+    Ok((status, body))
+}
+
+/// `Date.now()`: a non-negative integer of milliseconds for any real clock.
+fn now_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
 }
 
 fn random_bytes() -> Result<[u8; 16], Failure> {
@@ -382,21 +403,45 @@ impl Drop for AbortTimer {
 /// Sends the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and
 /// body both).
 async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
-    let url = request.url.as_str();
+    let outgoing = Outgoing {
+        method: request.method,
+        url: &request.url,
+        headers: &request.headers,
+        body: request.body.as_deref(),
+    };
+    fetch_text(&outgoing, timeout_ms, "Aliyun").await
+}
+
+/// One HTTP request for [`fetch_text`]: a signed call, or a plain one (the metadata service).
+struct Outgoing<'a> {
+    method: &'static str,
+    url: &'a str,
+    headers: &'a [(&'static str, String)],
+    body: Option<&'a str>,
+}
+
+/// Sends `request` with the host's `fetch`, aborting after `timeout_ms` (headers and body both);
+/// `service` names the other side in errors.
+async fn fetch_text(
+    request: &Outgoing<'_>,
+    timeout_ms: u32,
+    service: &str,
+) -> Result<(u16, String), Failure> {
+    let url = request.url;
     // Errors name the endpoint without the query: in V3 it carries the phone number and code.
     let endpoint = url.split('?').next().unwrap_or_default();
     let network = |why: String| Failure::new(ErrorCode::General, why);
     let controller = web_sys::AbortController::new()
         .map_err(|e| network(format!("AbortController unavailable: {}", describe(&e))))?;
     let headers = js_sys::Object::new();
-    for (name, value) in &request.headers {
+    for (name, value) in request.headers {
         js_sys::Reflect::set(&headers, &(*name).into(), &value.into())
             .map_err(|e| network(describe(&e)))?;
     }
     let init = web_sys::RequestInit::new();
     init.set_method(request.method);
     // No body at all in V3: an empty string would make `fetch` add an unsigned content-type.
-    if let Some(body) = &request.body {
+    if let Some(body) = request.body {
         init.set_body(&JsValue::from_str(body));
     }
     init.set_headers(&headers);
@@ -410,11 +455,11 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String),
     let failed = |error: JsValue, stage: &str| {
         if timer.fired() {
             network(format!(
-                "Aliyun did not answer within {timeout_ms} ms (request aborted)"
+                "{service} did not answer within {timeout_ms} ms (request aborted)"
             ))
         } else {
             network(format!(
-                "Network error calling Aliyun at {endpoint} ({stage}): {}",
+                "Network error calling {service} at {endpoint} ({stage}): {}",
                 describe(&error)
             ))
         }
@@ -439,7 +484,7 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String),
         Failure::new(
             ErrorCode::InvalidResponse,
             format!(
-                "Unexpected answer from Aliyun (HTTP {status}): {size} exceeds the \
+                "Unexpected answer from {service} (HTTP {status}): {size} exceeds the \
                  {MAX_RESPONSE_BYTES}-byte limit (request aborted)"
             ),
         )

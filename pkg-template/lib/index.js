@@ -2,6 +2,7 @@
 // this file adapts it to Logto: metadata, a zod-compatible configGuard, and errors built from the
 // host's own @logto/connector-kit so Logto's `error instanceof ConnectorError` holds.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 import {
   ConnectorConfigFormItemType,
@@ -14,6 +15,19 @@ import * as wasm from './wasm/aliyun_sms.js';
 
 // Compiled once per process, from the bytes shipped next to the glue: no network, no flags.
 wasm.initSync({ module: readFileSync(new URL('wasm/aliyun_sms_bg.wasm', import.meta.url)) });
+
+// credentialType oidc_role_arn: reading the OIDC token file is the one thing the WebAssembly core
+// leaves to the host. It asks at every refresh (the file is rotated), with the configured
+// oidcTokenFile or, when there is none, undefined.
+wasm.setOidcTokenReader(async (path) => {
+  const file = path ?? process.env.ALIBABA_CLOUD_OIDC_TOKEN_FILE;
+  if (!file) {
+    throw new Error('no oidcTokenFile is configured and ALIBABA_CLOUD_OIDC_TOKEN_FILE is not set');
+  }
+  return readFile(file, 'utf8');
+});
+
+const credentialTypeIs = (value) => [{ targetKey: 'credentialType', expectValue: value }];
 
 const templateUsageTypes = [
   'SignIn',
@@ -140,6 +154,103 @@ export const metadata = Object.freeze({
       placeholder: '10000',
       description:
         'How long to wait for Aliyun before failing the send, in milliseconds (100 to 60000). Default 10000.',
+    },
+    {
+      key: 'credentialType',
+      label: 'Credential Type',
+      type: ConnectorConfigFormItemType.Select,
+      required: false,
+      defaultValue: 'access_key',
+      selectItems: [
+        { value: 'access_key', title: 'AccessKey pair (the fields above)' },
+        { value: 'ram_role_arn', title: 'RAM role: STS AssumeRole, signed with the AccessKey above' },
+        { value: 'ecs_ram_role', title: 'ECS instance RAM role (metadata service)' },
+        { value: 'oidc_role_arn', title: 'OIDC role: RRSA on ACK (STS AssumeRoleWithOIDC)' },
+      ],
+      description:
+        'Where the credentials that sign each send come from. The three role types fetch temporary credentials and refresh them before they expire. With ecs_ram_role and oidc_role_arn no AccessKey is used: enter any placeholder (such as -) in the two AccessKey fields, which the form requires.',
+    },
+    {
+      key: 'roleArn',
+      label: 'Role ARN',
+      type: ConnectorConfigFormItemType.Text,
+      required: false,
+      placeholder: 'acs:ram::<account-id>:role/<role-name>',
+      description: 'ram_role_arn and oidc_role_arn: the RAM role to assume.',
+    },
+    {
+      key: 'oidcProviderArn',
+      label: 'OIDC Provider ARN',
+      type: ConnectorConfigFormItemType.Text,
+      required: false,
+      showConditions: credentialTypeIs('oidc_role_arn'),
+      placeholder: 'acs:ram::<account-id>:oidc-provider/<provider-name>',
+      description: 'oidc_role_arn: the OIDC identity provider the role trusts (on ACK: the cluster\'s RRSA provider).',
+    },
+    {
+      key: 'oidcTokenFile',
+      label: 'OIDC Token File',
+      type: ConnectorConfigFormItemType.Text,
+      required: false,
+      showConditions: credentialTypeIs('oidc_role_arn'),
+      placeholder: '/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token',
+      description:
+        'oidc_role_arn: the file holding the OIDC token, read again at every refresh. Leave empty to use the environment variable ALIBABA_CLOUD_OIDC_TOKEN_FILE (set by ACK for RRSA pods).',
+    },
+    {
+      key: 'roleSessionName',
+      label: 'Role Session Name',
+      type: ConnectorConfigFormItemType.Text,
+      required: false,
+      placeholder: 'logto-aliyun-sms',
+      description:
+        'ram_role_arn and oidc_role_arn: names the session in the role\'s audit trail. 2 to 64 letters, digits, ., @, - or _. Default logto-aliyun-sms.',
+    },
+    {
+      key: 'durationSeconds',
+      label: 'Session Duration (s)',
+      type: ConnectorConfigFormItemType.Number,
+      required: false,
+      placeholder: '3600',
+      description:
+        'ram_role_arn and oidc_role_arn: how long the temporary credentials last, 900 to 43200 seconds and at most the role\'s maximum session duration. Default 3600.',
+    },
+    {
+      key: 'policy',
+      label: 'Session Policy',
+      type: ConnectorConfigFormItemType.MultilineText,
+      required: false,
+      placeholder: '{"Version":"1","Statement":[{"Effect":"Allow","Action":"dysms:SendSms","Resource":"*"}]}',
+      description:
+        'ram_role_arn and oidc_role_arn, optional: a RAM policy (JSON) that narrows what the session may do below the role\'s own permissions.',
+    },
+    {
+      key: 'stsEndpoint',
+      label: 'STS Endpoint',
+      type: ConnectorConfigFormItemType.Text,
+      required: false,
+      placeholder: 'https://sts.aliyuncs.com/',
+      description:
+        'ram_role_arn and oidc_role_arn: the STS endpoint, e.g. a regional one such as https://sts.cn-hangzhou.aliyuncs.com/ or a VPC endpoint. Must be https.',
+    },
+    {
+      key: 'roleName',
+      label: 'ECS RAM Role Name',
+      type: ConnectorConfigFormItemType.Text,
+      required: false,
+      showConditions: credentialTypeIs('ecs_ram_role'),
+      placeholder: '<role-name>',
+      description:
+        'ecs_ram_role: the RAM role attached to the instance. Leave empty to ask the metadata service for it.',
+    },
+    {
+      key: 'ecsMetadataEndpoint',
+      label: 'ECS Metadata Endpoint',
+      type: ConnectorConfigFormItemType.Text,
+      required: false,
+      showConditions: credentialTypeIs('ecs_ram_role'),
+      placeholder: 'http://100.100.100.200/',
+      description: 'ecs_ram_role: the instance metadata service. Leave empty for the default, http://100.100.100.200/.',
     },
   ],
 });

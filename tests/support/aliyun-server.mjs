@@ -12,6 +12,9 @@
 //   const server = await startAliyunServer({ credentials: { id: 'secret' } });
 //   // STS: requests with this key id must carry this token (SecurityToken / x-acs-security-token)
 //   const sts = await startAliyunServer({ credentials: { id: 'secret' }, securityTokens: { id: 'token' } });
+//   // Temporary credentials also expire: after this time (ms) the key id gets InvalidSecurityToken.Expired.
+//   // The three maps may be filled while the server runs (sts-server.mjs's onIssue does).
+//   const temporary = await startAliyunServer({ credentials, securityTokens, expirations: { id: Date.now() + 3600e3 } });
 //   server.url            // 'http://127.0.0.1:<port>/'
 //   server.requests       // [{ method, path, headers, rawBody, params, verified, ... }]
 //   server.setMode(mode)  // how every following request is answered
@@ -245,6 +248,7 @@ export async function startAliyunServer({
   signNames,
   templateCodes,
   securityTokens = {},
+  expirations = {},
   now = Date.now,
 } = {}) {
   const requests = [];
@@ -260,6 +264,9 @@ export async function startAliyunServer({
     }
     if (!safeEqual(token, securityTokens[accessKeyId])) {
       return { status: 400, code: 'InvalidSecurityToken.MismatchWithAccessKey', message: 'The security token does not match the access key.' };
+    }
+    if (Object.hasOwn(expirations, accessKeyId) && now() >= expirations[accessKeyId]) {
+      return { status: 400, code: 'InvalidSecurityToken.Expired', message: 'Specified SecurityToken is expired.' };
     }
     return undefined;
   }
