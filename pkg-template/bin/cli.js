@@ -16,7 +16,9 @@ Sends one verification message through Aliyun SMS with this connector, exactly a
 
 Options:
   -c, --config <file>   Connector config (JSON): accessKeyId, accessKeySecret, signName, templates,
-                        and optionally strictPhoneRegionNumberCheck, endpoint, regionId, timeout.
+                        and optionally strictPhoneRegionNumberCheck, endpoint, regionId, timeout;
+                        credentialType and its fields for temporary credentials (a RAM role, the
+                        ECS instance's role, or an OIDC token file).
   -t, --to <phone>      Recipient, e.g. "+86 130 1234 5678" or 13012345678.
       --type <type>     Template usage type (default SignIn). Unknown types use the Generic template.
       --code <code>     Verification code to send (default: a random 6-digit code).

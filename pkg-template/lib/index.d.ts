@@ -42,10 +42,15 @@ export type AliyunSmsTemplate = {
 };
 
 /**
- * The connector config as accepted (the input of `configGuard`). `null` or an empty string in an
- * optional field means "use the default"; unknown keys are ignored.
+ * Where the credentials that sign each send come from. `access_key` (the default): the configured
+ * AccessKey pair. The others fetch temporary credentials and renew them 3 minutes before they
+ * expire: `ram_role_arn` (STS AssumeRole, signed with the configured pair), `ecs_ram_role` (the
+ * ECS instance metadata service), `oidc_role_arn` (STS AssumeRoleWithOIDC, RRSA on ACK).
  */
-export type AliyunSmsConfig = {
+export type CredentialType = 'access_key' | 'ram_role_arn' | 'ecs_ram_role' | 'oidc_role_arn';
+
+/** An AccessKey pair: the signer (`access_key`) or the source that signs AssumeRole (`ram_role_arn`). */
+export type AccessKeyFields = {
   /** Non-empty, no leading or trailing whitespace. */
   accessKeyId: string;
   /** Non-empty, no leading or trailing whitespace. Used only to sign; never sent. */
@@ -56,6 +61,49 @@ export type AliyunSmsConfig = {
    * AccessKey; otherwise non-empty with no leading or trailing whitespace.
    */
   securityToken?: string | null;
+};
+
+/** The role session of `ram_role_arn` and `oidc_role_arn`. */
+export type RoleSessionFields = {
+  /** `acs:ram::<account-id>:role/<role-name>`. */
+  roleArn: string;
+  /** Default `logto-aliyun-sms`. 2 to 64 letters, digits, `.`, `@`, `-`, `_`. */
+  roleSessionName?: string | null;
+  /** Seconds, a whole number from 900 to 43200 (and at most the role's maximum). Default 3600. */
+  durationSeconds?: number | null;
+  /** A RAM policy that narrows the session: JSON text of an object, or the object. At most 2048 bytes. */
+  policy?: string | Record<string, unknown> | null;
+  /** Default `https://sts.aliyuncs.com/`. `https://`, or `http://` to a loopback host only. */
+  stsEndpoint?: string | null;
+};
+
+/**
+ * The credential fields of a config, by `credentialType`. Fields a type does not use are ignored.
+ * `null` or `""` in an optional field means "use the default".
+ */
+export type AliyunSmsCredentialConfig =
+  | ({ credentialType?: 'access_key' | '' | null } & AccessKeyFields)
+  | ({ credentialType: 'ram_role_arn' } & AccessKeyFields & RoleSessionFields)
+  | ({
+      credentialType: 'oidc_role_arn';
+      /** `acs:ram::<account-id>:oidc-provider/<provider-name>`. */
+      oidcProviderArn: string;
+      /** The OIDC token file, read at every refresh. Default: the file named by `ALIBABA_CLOUD_OIDC_TOKEN_FILE`. */
+      oidcTokenFile?: string | null;
+    } & RoleSessionFields)
+  | {
+      credentialType: 'ecs_ram_role';
+      /** The RAM role attached to the instance. Default: asked from the metadata service. */
+      roleName?: string | null;
+      /** Default `http://100.100.100.200/`. `https://`, `http://` to a loopback host, or `http://100.100.100.200`. */
+      ecsMetadataEndpoint?: string | null;
+    };
+
+/**
+ * The connector config as accepted (the input of `configGuard`). `null` or an empty string in an
+ * optional field means "use the default"; unknown keys are ignored.
+ */
+export type AliyunSmsConfig = AliyunSmsCredentialConfig & {
   /** Default `v1` (what the official connector sends). `null`, `""` or whitespace mean the default. */
   signatureVersion?: SignatureVersion | null;
   /** Non-empty, no leading or trailing whitespace; shared by all templates. */
@@ -82,12 +130,26 @@ export type ParsedAliyunSmsTemplate = {
   type: SmsTemplateType;
 };
 
+/** A role session after validation, every default filled in. */
+export type ParsedRoleSessionFields = {
+  roleArn: string;
+  roleSessionName: string;
+  durationSeconds: number;
+  /** Present only when a policy was given; always JSON text. */
+  policy?: string;
+  /** Normalised like `endpoint`. */
+  stsEndpoint: string;
+};
+
+/** The credential fields after validation. `access_key` has no `credentialType` key, as before. */
+export type ParsedAliyunSmsCredentialConfig =
+  | { accessKeyId: string; accessKeySecret: string; securityToken?: string }
+  | ({ credentialType: 'ram_role_arn'; accessKeyId: string; accessKeySecret: string; securityToken?: string } & ParsedRoleSessionFields)
+  | ({ credentialType: 'oidc_role_arn'; oidcProviderArn: string; oidcTokenFile?: string } & ParsedRoleSessionFields)
+  | { credentialType: 'ecs_ram_role'; roleName?: string; ecsMetadataEndpoint: string };
+
 /** The config after validation, every default filled in (`configGuard`'s output). */
-export type ParsedAliyunSmsConfig = {
-  accessKeyId: string;
-  accessKeySecret: string;
-  /** Present only when a non-empty token was given. */
-  securityToken?: string;
+export type ParsedAliyunSmsConfig = ParsedAliyunSmsCredentialConfig & {
   signatureVersion: SignatureVersion;
   signName: string;
   templates: ParsedAliyunSmsTemplate[];
@@ -155,7 +217,10 @@ export type AliyunSmsErrorCode =
 
 /** The `data` of every `ConnectorError` this connector throws. */
 export type AliyunSmsErrorData = {
-  /** One line for the operator; never contains the access key secret (6 or more characters). */
+  /**
+   * One line for the operator; never contains the access key secret or any token (6 or more
+   * characters), temporary ones included. A failed credential refresh names its step.
+   */
   errorDescription: string;
   /** Aliyun's error code, e.g. `isv.BUSINESS_LIMIT_CONTROL`, when Aliyun answered with one. */
   Code?: string;

@@ -531,6 +531,20 @@ describe('failures', () => {
     });
   });
 
+  test('access_key with a long STS token: Aliyun echoes it in the string to sign, the error keeps no part of it', async () => {
+    const id = 'STS.fixed-long-token';
+    const token = `CAIS${randomBytes(900).toString('base64')}`;
+    const secret = `Fix${randomBytes(16).toString('hex')}`;
+    secrets.add(token).add(secret);
+    smsKeys[id] = `Other${randomBytes(12).toString('hex')}`;
+    smsTokens[id] = token;
+    const error = await fails(base({ accessKeyId: id, accessKeySecret: secret, securityToken: token }), 'invalid_config');
+    assert.equal(error.data.Code, 'SignatureDoesNotMatch');
+    // The echo is longer than the part of Aliyun's message an error keeps: redacting after the
+    // cut would leave the token's first characters in.
+    assert.ok(sms.requests.at(-1).outcome.message.length > 1024, `${sms.requests.at(-1).outcome.message.length}`);
+  });
+
   test('Aliyun refuses the temporary credentials, echoing their token: invalid_config; the next send gets new ones', async () => {
     // The SMS server learns a wrong secret for the first pair: its signature check fails, and
     // its answer quotes the string to sign, which holds the temporary token (encoded twice).
