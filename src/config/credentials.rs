@@ -7,8 +7,7 @@
 use serde_json::{json, Map, Value};
 
 use super::Checker;
-use crate::credential::Credentials;
-use crate::credential::Secret;
+use crate::credential::{Credentials, Secret};
 use crate::ecs_metadata::{is_role_name, MAX_ROLE_NAME_CHARS};
 use crate::endpoint::{Endpoint, DEFAULT_ECS_METADATA_ENDPOINT, DEFAULT_STS_ENDPOINT};
 use crate::issue::{type_name, IssueCode, PathSegment};
