@@ -1,23 +1,45 @@
-//! Generates the error tables from `data/*-errors.json` (`SendSms`, STS), the one source that
-//! the code, the docs and the tests all read.
+//! Generates one error table per `data/<api>-errors.json` (e.g. `send_sms_errors.rs` from
+//! `data/send-sms-errors.json`): each file is the one source that the code, the docs and the
+//! tests all read for that API.
 
 use std::{env, fs, path::Path};
 
+const DATA: &str = "data";
+const SUFFIX: &str = "-errors.json";
+
 fn main() {
-    for (source, out) in [
-        ("data/send-sms-errors.json", "send_sms_errors.rs"),
-        ("data/sts-errors.json", "sts_errors.rs"),
-    ] {
-        table(source, out);
+    // New files in data/ must rerun this script, not only edits of the known ones.
+    println!("cargo:rerun-if-changed={DATA}");
+    let out_dir = env::var("OUT_DIR").expect("OUT_DIR");
+    let mut sources: Vec<String> = fs::read_dir(DATA)
+        .unwrap_or_else(|e| panic!("{DATA}: {e}"))
+        .map(|entry| {
+            entry
+                .expect("read data/")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .filter(|name| name.ends_with(SUFFIX))
+        .collect();
+    sources.sort();
+    for name in sources {
+        let source = format!("{DATA}/{name}");
+        println!("cargo:rerun-if-changed={source}");
+        let stem = name.trim_end_matches(".json").replace('-', "_");
+        let table = table(&source);
+        fs::write(Path::new(&out_dir).join(format!("{stem}.rs")), table)
+            .expect("write the error table");
     }
 }
 
-fn table(source: &str, file: &str) {
-    println!("cargo:rerun-if-changed={source}");
+/// The `&[ErrorRule]` literal for one data file.
+fn table(source: &str) -> String {
     let text = fs::read_to_string(source).unwrap_or_else(|e| panic!("{source}: {e}"));
     let rows: Vec<serde_json::Value> =
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{source}: {e}"));
     let mut out = String::from("&[\n");
+    let mut seen = std::collections::BTreeSet::new();
     for row in &rows {
         let field = |key: &str| {
             row[key]
@@ -38,6 +60,9 @@ fn table(source: &str, file: &str) {
             "prefix" => true,
             other => panic!("{source}: unknown match {other:?}"),
         };
+        if !seen.insert((field("code"), prefix)) {
+            panic!("{source}: {} is listed twice", field("code"));
+        }
         out.push_str(&format!(
             "    ErrorRule {{ code: {:?}, prefix: {prefix}, class: ErrorCode::{class}, hint: {:?} }},\n",
             field("code"),
@@ -45,6 +70,5 @@ fn table(source: &str, file: &str) {
         ));
     }
     out.push(']');
-    let path = Path::new(&env::var("OUT_DIR").expect("OUT_DIR")).join(file);
-    fs::write(path, out).expect("write the error table");
+    out
 }

@@ -5,7 +5,7 @@
 //
 //   node bench/run.mjs            full run (about 5 minutes on 2 shared cores)
 //   node bench/run.mjs --quick    smoke run (well under a minute)
-//   node bench/run.mjs --only=cold,message,sign,footprint,memory
+//   node bench/run.mjs --only=cold,message,sign,boundary,footprint,memory
 //
 // Everything runs on 127.0.0.1; the only network use is `npm pack`/`npm install` for the
 // footprint section (npm's cache first, then the registry).
@@ -29,12 +29,14 @@ const plan = quick
       cold: { runs: 5, warmups: 1 },
       message: { rounds: 2, warm: 100, seq: 300, concWarm: 100, conc: 100, concTotal: 500 },
       sign: { batches: 6, iterations: 3000 },
+      boundary: { batches: 4, iterations: 3000 },
       memory: { total: 4000, every: 1000 },
     }
   : {
       cold: { runs: 25, warmups: 2 },
       message: { rounds: 10, warm: 300, seq: 1000, concWarm: 200, conc: 100, concTotal: 2000 },
       sign: { batches: 20, iterations: 10000 },
+      boundary: { batches: 15, iterations: 20000 },
       memory: { total: 20000, every: 2000 },
     };
 
@@ -314,6 +316,14 @@ function report() {
     row(`getSignature (${s.sign.parameters} params), per call`, fmt.ns(s.sign.oursNs), fmt.ns(s.sign.referenceNs), 'theirs = TS algorithm on node:crypto', fmt.x(r));
     target('getSignature vs TypeScript algorithm', fmt.x3(r), r <= 0.25, '≤0.25x');
   }
+  if (s.boundary) {
+    const b = s.boundary;
+    const us = (name) => `${b.us[name].median.toFixed(2)} µs`;
+    row('Boundary: bare message data in, JSON / typed', us('dataBareJson'), us('dataBareTyped'), 'ours = JSON text, theirs column = serde-wasm-bindgen', fmt.x(b.us.dataBareJson.median / b.us.dataBareTyped.median));
+    row('Boundary: Logto message data in, JSON / typed', us('dataLogtoJson'), us('dataLogtoTyped'), 'payload with user + application', fmt.x(b.us.dataLogtoJson.median / b.us.dataLogtoTyped.median));
+    row('Boundary: result out, JSON / typed', us('resultJson'), us('resultTyped'), '', fmt.x(b.us.resultJson.median / b.us.resultTyped.median));
+    row('Boundary: .wasm with serde-wasm-bindgen (probe build)', `${fmt.kb(b.wasm.probe.raw)} / ${fmt.kb(b.wasm.probe.gzip)} gz`, '', `shipped ${fmt.kb(b.wasm.shipped.raw)} / ${fmt.kb(b.wasm.shipped.gzip)} gz`, '');
+  }
   if (s.footprint) {
     const f = s.footprint;
     row('.wasm raw / gzip -9 / brotli', `${fmt.kb(f.wasm.bytes)} / ${fmt.kb(f.wasm.gzipBytes)} / ${fmt.kb(f.wasm.brotliBytes)}`, '(none)', '', '');
@@ -380,6 +390,13 @@ try {
   if (enabled('sign')) {
     log(`signing: ${plan.sign.batches} interleaved batches of ${plan.sign.iterations}`);
     results.sections.sign = await signing();
+  }
+  if (enabled('boundary')) {
+    log('boundary: JSON text against serde-wasm-bindgen (probe build)');
+    execFileSync(process.execPath, [path.join(repoDir, 'scripts', 'build.mjs'), '--probe'], { cwd: repoDir, stdio: ['ignore', 'ignore', 'inherit'] });
+    const { batches, iterations } = plan.boundary;
+    const { json } = await runNode([path.join(benchDir, 'boundary.mjs'), `--batches=${batches}`, `--iterations=${iterations}`]);
+    results.sections.boundary = json;
   }
   if (enabled('footprint')) {
     log('footprint: npm pack, npm install into empty projects');

@@ -2,7 +2,8 @@
 # Installs everything the build and tests need, on a machine that has only cargo, rustup, node
 # and npm. Idempotent: each step is skipped when what it installs is already there.
 #
-# `--browser` also installs Debian's chromium and chromium-driver for the headless browser tests.
+# Also installs Debian's openssl when it is missing; `--browser` adds chromium and chromium-driver
+# for the headless browser tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -36,10 +37,30 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
   if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 fi
 
-if [ "${1:-}" = "--browser" ] && ! { command -v chromium && command -v chromedriver; } >/dev/null 2>&1; then
-  log "installing chromium and chromium-driver (Debian packages) for the browser tests"
+# Debian packages: openssl always (the differential suite makes a throwaway TLS certificate with
+# it); chromium and chromium-driver with --browser. A tool that cannot be installed fails setup,
+# so no test that needs it is silently skipped.
+needed=(openssl)
+[ "${1:-}" = "--browser" ] && needed+=(chromium chromedriver)
+missing=()
+for tool in "${needed[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 && continue
+  case "$tool" in
+    chromedriver) missing+=(chromium-driver) ;;
+    *) missing+=("$tool") ;;
+  esac
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  if ! command -v apt-get >/dev/null 2>&1; then
+    log "missing ${missing[*]}, and there is no apt-get to install them: install them, then run this again"
+    exit 1
+  fi
+  log "installing ${missing[*]} (Debian packages)"
   sudo=""
   [ "$(id -u)" = 0 ] || sudo="sudo"
   $sudo apt-get update -qq
-  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+  $sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"
 fi
+for tool in "${needed[@]}"; do
+  command -v "$tool" >/dev/null 2>&1 || { log "$tool is still not on PATH after installing it"; exit 1; }
+done

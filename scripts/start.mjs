@@ -4,8 +4,9 @@
 // ALIYUN_TEMPLATE_CODE, ALIYUN_PHONE; optionally ALIYUN_ENDPOINT, ALIYUN_REGION_ID) in the
 // environment, it sends a real message through Aliyun. Without them it starts the bundled
 // Aliyun-compatible server (tests/support/aliyun-server.mjs) on 127.0.0.1, points the connector at
-// it with demo credentials, and shows the signed request the server received and whether its
-// signature verified, next to the CLI's output.
+// it with demo credentials, runs `doctor`, `send` and `status` (for the message sent) against it,
+// and shows the signed requests the server received and whether their signatures verified, next
+// to the CLI's output.
 //
 // Exits with the CLI's status. The temporary config (it holds the secret) is always deleted.
 import { spawn } from 'node:child_process';
@@ -127,13 +128,22 @@ async function localDemo() {
       'To send a real SMS, set ALIYUN_ACCESS_KEY_ID, ALIYUN_ACCESS_KEY_SECRET, ALIYUN_SIGN_NAME, ALIYUN_TEMPLATE_CODE',
     );
     console.log('and ALIYUN_PHONE (optionally ALIYUN_ENDPOINT, ALIYUN_REGION_ID).\n');
-    const args = ['send', '--config', temp.file, '--to', phone, '--type', 'SignIn'];
-    console.log(`$ connector-aliyun-sms-wasm ${args.map((a) => (/\s/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
-    const { status, output } = await runCli(args, { capture: true });
-
-    console.log('\nCLI output:');
-    console.log(indent(output || '(none)'));
-    console.log(`\nSigned request received by the local server (${server.requests.length}):`);
+    // The doctor first (read-only calls, nothing sent), then one message, then its delivery.
+    const runs = [];
+    const show = async (args) => {
+      console.log(`$ connector-aliyun-sms-wasm ${args.map((a) => (/[\s^]/.test(a) ? JSON.stringify(a) : a)).join(' ')}`);
+      const { status, output } = await runCli(args, { capture: true });
+      console.log(indent(output || '(no output)'));
+      console.log(`(exit status ${status})\n`);
+      runs.push(status);
+      return output;
+    };
+    await show(['doctor', '--config', temp.file]);
+    const sent = await show(['send', '--config', temp.file, '--to', phone, '--type', 'SignIn']);
+    const bizId = /BizId=(\S+)/.exec(sent)?.[1];
+    if (bizId) await show(['status', '--config', temp.file, '--to', phone, '--biz-id', bizId]);
+    const status = runs.find((code) => code !== 0) ?? 0;
+    console.log(`Signed requests received by the local server (${server.requests.length}):`);
     if (server.requests.length === 0) console.log('  (none)');
     for (const record of server.requests) console.log(indent(formatRequest(record)));
     console.log(`\nCLI exit status: ${status}`);

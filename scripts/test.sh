@@ -12,6 +12,32 @@ export PATH="$PWD/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
 step() { printf '\n==> %s\n' "$*"; }
 
+# Time limits, so that a hang is a failure with a name instead of a run that never ends. Generous
+# for two slow shared cores: each step takes a fraction of its bound (the cargo and wasm-pack
+# steps include a cold compile). Node's runner applies --test-timeout to each test file's run as
+# a whole (and so to each test in it); the slowest file takes seconds.
+STEP_LIMIT=30m
+NODE_TEST_TIMEOUT_MS=120000
+
+# Runs "$@" under `timeout`, as the step named $1: a hang or a failure stops the run, named.
+bounded() {
+  local name=$1 status=0
+  shift
+  timeout --kill-after=30s "$STEP_LIMIT" "$@" || status=$?
+  case "$status" in
+    0) return 0 ;;
+    124 | 137) printf '\nFAILED: %s did not finish within %s (a hang?)\n' "$name" "$STEP_LIMIT" >&2 ;;
+    *) printf '\nFAILED: %s (exit status %s)\n' "$name" "$status" >&2 ;;
+  esac
+  exit "$status"
+}
+
+# Prerequisites. setup.sh installs them; one that is missing fails the run, never skips a test.
+for tool in openssl chromium chromedriver timeout wasm-pack; do
+  command -v "$tool" >/dev/null 2>&1 || { echo "missing prerequisite: $tool (bash scripts/setup.sh --browser installs it)" >&2; exit 1; }
+done
+[ -x "$node22" ] || { echo "missing prerequisite: Node 22 at $node22 (npm ci installs the node@22 package)" >&2; exit 1; }
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
@@ -20,13 +46,13 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 
 step "cargo test (pure core)"
-cargo test
+bounded "cargo test" cargo test
 
 step "npm run build (pkg/)"
 node scripts/build.mjs
 
 step "wasm-pack test --node (boundary in WebAssembly)"
-wasm-pack test --node
+bounded "wasm-pack test --node" wasm-pack test --node
 
 step "wasm-pack test --headless --chrome (boundary in Chromium, against a loopback server)"
 # A page cannot listen on a port: the mock Aliyun runs beside the browser and the tests are built
@@ -38,13 +64,15 @@ trap 'kill "$server_pid" 2>/dev/null || true; rm -f "$server_log"' EXIT
 for _ in $(seq 50); do grep -q ALIYUN_SMS_TEST_REFUSED "$server_log" && break; sleep 0.1; done
 eval "$(grep '^ALIYUN_SMS_TEST_' "$server_log" | sed 's/^/export /')"
 [ -n "${ALIYUN_SMS_TEST_SERVER:-}" ] || { cat "$server_log"; echo "mock Aliyun did not start" >&2; exit 1; }
-WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome
+WASM_BINDGEN_USE_BROWSER=1 bounded "wasm-pack test --headless --chrome" wasm-pack test --headless --chrome
 unset ALIYUN_SMS_TEST_SERVER ALIYUN_SMS_TEST_REFUSED
 
 for runtime in "$system_node" "$node22"; do
-  step "node --test tests/node/ under Node $("$runtime" --version) (package over loopback HTTP)"
+  version=$("$runtime" --version)
+  step "node --test tests/node/ under Node $version (package over loopback HTTP)"
   # A glob, not the directory: Node 22 reads a --test argument as a file pattern.
-  "$runtime" --test --test-reporter=spec tests/node/*.test.mjs
+  bounded "node --test under Node $version" \
+    "$runtime" --test --test-timeout="$NODE_TEST_TIMEOUT_MS" --test-reporter=spec tests/node/*.test.mjs
 done
 
 printf '\nAll tests passed.\n'

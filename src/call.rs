@@ -139,116 +139,116 @@ pub fn sign(
     nonce: &Nonce,
     timestamp: &Timestamp,
 ) -> SignedRequest {
+    let envelope = Envelope {
+        credentials,
+        target,
+        nonce,
+        timestamp,
+    };
     match target.signature_version {
-        SignatureVersion::V1 => sign_v1(call, credentials, target, nonce, timestamp),
-        SignatureVersion::V3 => sign_v3(call, credentials, target, nonce, timestamp),
+        SignatureVersion::V1 => envelope.sign_v1(call),
+        SignatureVersion::V3 => envelope.sign_v3(call),
     }
 }
 
-/// Every V1 parameter, the call's and the common ones, without `Signature`.
-pub fn v1_parameters<'a>(
-    call: &Call<'a>,
+/// What a signature covers besides the call itself.
+struct Envelope<'a> {
     credentials: &'a Credentials,
     target: Target<'a>,
     nonce: &'a Nonce,
     timestamp: &'a Timestamp,
-) -> Vec<(&'static str, &'a str)> {
-    let mut parameters = Vec::with_capacity(call.parameters.len() + 10);
-    parameters.extend_from_slice(&[
-        ("AccessKeyId", credentials.access_key_id.as_str()),
-        ("Action", call.action),
-        ("Format", FORMAT),
-        ("SignatureMethod", SIGNATURE_METHOD),
-        ("SignatureNonce", nonce.as_str()),
-        ("SignatureVersion", SIGNATURE_VERSION),
-        ("Timestamp", timestamp.as_str()),
-        ("Version", call.version),
-    ]);
-    if let Some(region_id) = target.region_id {
-        parameters.push(("RegionId", region_id));
-    }
-    if let Some(token) = &credentials.security_token {
-        parameters.push(("SecurityToken", token.expose()));
-    }
-    parameters.extend_from_slice(&call.parameters);
-    parameters
 }
 
-/// RPC signature V1: everything, `Signature` included, in a form body.
-fn sign_v1(
-    call: &Call<'_>,
-    credentials: &Credentials,
-    target: Target<'_>,
-    nonce: &Nonce,
-    timestamp: &Timestamp,
-) -> SignedRequest {
-    let parameters = v1_parameters(call, credentials, target, nonce, timestamp);
-    let mut body = canonicalized_query(&parameters);
-    let signature = sign_query(&body, credentials.access_key_secret.expose(), HTTP_METHOD);
-    body.push_str("&Signature=");
-    body.push_str(&percent_encode(&signature));
-    SignedRequest {
-        method: HTTP_METHOD,
-        url: target.endpoint.to_string(),
-        headers: vec![("content-type", V1_CONTENT_TYPE.into())],
-        body: Some(body),
-        signature,
+impl<'a> Envelope<'a> {
+    /// Every V1 parameter, the call's and the common ones, without `Signature`.
+    fn v1_parameters(&self, call: &Call<'a>) -> Vec<(&'static str, &'a str)> {
+        let mut parameters = Vec::with_capacity(call.parameters.len() + 10);
+        parameters.extend_from_slice(&[
+            ("AccessKeyId", self.credentials.access_key_id.as_str()),
+            ("Action", call.action),
+            ("Format", FORMAT),
+            ("SignatureMethod", SIGNATURE_METHOD),
+            ("SignatureNonce", self.nonce.as_str()),
+            ("SignatureVersion", SIGNATURE_VERSION),
+            ("Timestamp", self.timestamp.as_str()),
+            ("Version", call.version),
+        ]);
+        if let Some(region_id) = self.target.region_id {
+            parameters.push(("RegionId", region_id));
+        }
+        if let Some(token) = &self.credentials.security_token {
+            parameters.push(("SecurityToken", token.expose()));
+        }
+        parameters.extend_from_slice(&call.parameters);
+        parameters
     }
-}
 
-/// Signature V3: the call's parameters in the query string, the rest in signed `x-acs-*`
-/// headers, no body, and an `Authorization` header.
-fn sign_v3(
-    call: &Call<'_>,
-    credentials: &Credentials,
-    target: Target<'_>,
-    nonce: &Nonce,
-    timestamp: &Timestamp,
-) -> SignedRequest {
-    let host = target.endpoint.host_header();
-    let hashed_payload = signature_v3::sha256_hex(b"");
-    let mut headers: Vec<(&'static str, String)> = vec![
-        ("x-acs-action", call.action.into()),
-        ("x-acs-content-sha256", hashed_payload.clone()),
-        ("x-acs-date", timestamp.as_str().into()),
-        ("x-acs-signature-nonce", nonce.as_str().into()),
-        ("x-acs-version", call.version.into()),
-    ];
-    if let Some(token) = &credentials.security_token {
-        headers.push(("x-acs-security-token", token.expose().into()));
+    /// RPC signature V1: everything, `Signature` included, in a form body.
+    fn sign_v1(&self, call: &Call<'a>) -> SignedRequest {
+        let parameters = self.v1_parameters(call);
+        let mut body = canonicalized_query(&parameters);
+        let secret = self.credentials.access_key_secret.expose();
+        let signature = sign_query(&body, secret, HTTP_METHOD);
+        body.push_str("&Signature=");
+        body.push_str(&percent_encode(&signature));
+        SignedRequest {
+            method: HTTP_METHOD,
+            url: self.target.endpoint.to_string(),
+            headers: vec![("content-type", V1_CONTENT_TYPE.into())],
+            body: Some(body),
+            signature,
+        }
     }
-    let mut signed: Vec<(&str, &str)> = vec![("host", host.as_str())];
-    signed.extend(headers.iter().map(|(name, value)| (*name, value.as_str())));
-    let canonical = signature_v3::CanonicalRequest {
-        method: HTTP_METHOD,
-        path: target.endpoint.path(),
-        query: &call.parameters,
-        headers: &signed,
-        hashed_payload: &hashed_payload,
-    };
-    let signature = signature_v3::sign(
-        &signature_v3::string_to_sign(&canonical.render()),
-        credentials.access_key_secret.expose(),
-    );
-    let authorization = format!(
-        "{} Credential={},SignedHeaders={},Signature={signature}",
-        signature_v3::ALGORITHM,
-        credentials.access_key_id,
-        canonical.signed_headers()
-    );
-    headers.push(("authorization", authorization));
-    let query = canonicalized_query(&call.parameters);
-    let url = if query.is_empty() {
-        target.endpoint.to_string()
-    } else {
-        format!("{}?{query}", target.endpoint)
-    };
-    SignedRequest {
-        method: HTTP_METHOD,
-        url,
-        headers,
-        body: None,
-        signature,
+
+    /// Signature V3: the call's parameters in the query string, the rest in signed `x-acs-*`
+    /// headers, no body, and an `Authorization` header.
+    fn sign_v3(&self, call: &Call<'a>) -> SignedRequest {
+        let endpoint = self.target.endpoint;
+        let host = endpoint.host_header();
+        let hashed_payload = signature_v3::sha256_hex(b"");
+        let mut headers: Vec<(&'static str, String)> = vec![
+            ("x-acs-action", call.action.into()),
+            ("x-acs-content-sha256", hashed_payload.clone()),
+            ("x-acs-date", self.timestamp.as_str().into()),
+            ("x-acs-signature-nonce", self.nonce.as_str().into()),
+            ("x-acs-version", call.version.into()),
+        ];
+        if let Some(token) = &self.credentials.security_token {
+            headers.push(("x-acs-security-token", token.expose().into()));
+        }
+        let mut signed: Vec<(&str, &str)> = vec![("host", host.as_str())];
+        signed.extend(headers.iter().map(|(name, value)| (*name, value.as_str())));
+        let canonical = signature_v3::CanonicalRequest {
+            method: HTTP_METHOD,
+            path: endpoint.path(),
+            query: &call.parameters,
+            headers: &signed,
+            hashed_payload: &hashed_payload,
+        };
+        let signature = signature_v3::sign(
+            &signature_v3::string_to_sign(&canonical.render()),
+            self.credentials.access_key_secret.expose(),
+        );
+        let authorization = format!(
+            "{} Credential={},SignedHeaders={},Signature={signature}",
+            signature_v3::ALGORITHM,
+            self.credentials.access_key_id,
+            canonical.signed_headers()
+        );
+        headers.push(("authorization", authorization));
+        let query = canonicalized_query(&call.parameters);
+        let url = if query.is_empty() {
+            endpoint.to_string()
+        } else {
+            format!("{endpoint}?{query}")
+        };
+        SignedRequest {
+            method: HTTP_METHOD,
+            url,
+            headers,
+            body: None,
+            signature,
+        }
     }
 }
 

@@ -16,6 +16,7 @@ use crate::limits::{
     clip, MAX_ENDPOINT_BYTES, MAX_FIELD_BYTES, MAX_QUOTED_CHARS, MAX_SECURITY_TOKEN_BYTES,
     MAX_TEMPLATES,
 };
+use crate::overseas::{self, OverseasRoute};
 use crate::provider::CredentialSource;
 
 /// Usage types Logto needs for its full sign-up, sign-in and password-reset flows.
@@ -101,6 +102,8 @@ pub struct Config {
     pub endpoint: Endpoint,
     pub region_id: String,
     pub timeout_ms: u32,
+    /// Where non-mainland numbers go instead, when configured (see [`overseas`]).
+    pub overseas: Option<OverseasRoute>,
 }
 
 /// Collects issues while walking the JSON.
@@ -471,6 +474,15 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
     let endpoint = checker.endpoint(object);
     let region_id = checker.region_id(object);
     let timeout_ms = checker.timeout(object);
+    let overseas = overseas::validate(
+        object.get(overseas::KEY),
+        overseas::Inherited {
+            signature_version,
+            sign_name: sign_name.as_deref(),
+        },
+    )
+    .map_err(|issues| checker.issues.extend(issues))
+    .ok();
 
     match (
         credentials,
@@ -481,6 +493,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
         endpoint,
         region_id,
         timeout_ms,
+        overseas,
     ) {
         (
             Some(credentials),
@@ -491,6 +504,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
             Some(endpoint),
             Some(region_id),
             Some(timeout_ms),
+            Some(overseas),
         ) if checker.issues.is_empty() => Ok(Config {
             credentials,
             signature_version,
@@ -500,6 +514,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
             endpoint,
             region_id,
             timeout_ms,
+            overseas,
         }),
         _ => Err(redacted(checker.issues, object)),
     }
@@ -543,17 +558,21 @@ impl Config {
         if let Value::Object(object) = &mut json {
             credentials::write_json(&self.credentials, object);
         }
+        if let (Some(route), Value::Object(object)) = (&self.overseas, &mut json) {
+            object.insert(overseas::KEY.into(), route.to_json());
+        }
         json
     }
 }
 
 /// Issues never quote the secret or the STS token, even when one was pasted into another field.
 fn redacted(mut issues: Vec<Issue>, object: &Map<String, Value>) -> Vec<Issue> {
-    let secrets: Vec<Secret> = ["accessKeySecret", "securityToken"]
+    let mut secrets: Vec<Secret> = ["accessKeySecret", "securityToken"]
         .iter()
         .filter_map(|key| object.get(*key)?.as_str())
         .map(|value| Secret::new(value.to_string()))
         .collect();
+    secrets.extend(overseas::secrets_in(object));
     for issue in &mut issues {
         for secret in &secrets {
             secret.redact_in(&mut issue.message);

@@ -74,6 +74,12 @@ pub struct FailureData {
     /// Config validation problems, like zod's `issues`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub issues: Option<Vec<Issue>>,
+    /// With an `overseas` route configured: the route the message took (`mainland` or
+    /// `overseas`) and the API it called, so the operator knows which account to look at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<&'static str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub api: Option<&'static str>,
 }
 
 /// A failed send or validation: what the JS layer turns into `new ConnectorError(code, data)`.
@@ -96,6 +102,8 @@ impl Failure {
                 request_id: None,
                 status: None,
                 issues: None,
+                route: None,
+                api: None,
             }),
         }
     }

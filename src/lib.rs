@@ -7,13 +7,18 @@
 //! - values: [`limits`], [`issue`], [`error`], [`credential`], [`endpoint`], [`phone`];
 //! - signing: [`signature_v1`], [`signature_v3`], then [`call`] (one signed call for any API);
 //! - answers: [`response`] (any API's JSON answer);
-//! - one module per Aliyun API: [`send_sms`], [`query_send_details`], [`sts`] (temporary
-//!   credentials for a RAM role), and [`ecs_metadata`] (the ECS instance's role);
+//! - one module per Aliyun API: [`send_sms`], [`send_message_to_globe`], [`query_send_details`],
+//!   [`get_sms_sign`] and [`get_sms_template`] (with [`review`], the review state the last two
+//!   share), [`sts`] (temporary credentials for a RAM role), and [`ecs_metadata`] (the ECS
+//!   instance's role);
 //! - [`provider`]: which credentials sign a send (`credentialType`);
-//! - Logto's side: [`config`], [`template`], [`message`] (a Logto message → a `SendSms` call).
+//! - Logto's side: [`overseas`] (the optional route for non-mainland numbers), [`config`],
+//!   [`template`], [`message`] (a Logto message → a `SendSms` call), [`route`] (which account
+//!   and API a message goes through);
+//! - operator tools: [`doctor`] (a config checked against Aliyun's read-only APIs).
 //!
-//! Flow of a send: [`config::validate`] → [`message::prepare`] → [`call::sign`] → host `fetch`
-//! → [`send_sms::parse`].
+//! Flow of a send: [`config::validate`] → [`route::prepare`] → [`call::sign`] → host `fetch`
+//! → [`route::Request::parse`] ([`send_sms::parse`] or [`send_message_to_globe::parse`]).
 
 #![cfg_attr(
     not(test),
@@ -28,16 +33,23 @@
 pub mod call;
 pub mod config;
 pub mod credential;
+pub mod doctor;
 pub mod ecs_metadata;
 pub mod endpoint;
 pub mod error;
+pub mod get_sms_sign;
+pub mod get_sms_template;
 pub mod issue;
 pub mod limits;
 pub mod message;
+pub mod overseas;
 pub mod phone;
 pub mod provider;
 pub mod query_send_details;
 pub mod response;
+pub mod review;
+pub mod route;
+pub mod send_message_to_globe;
 pub mod send_sms;
 pub mod signature_v1;
 pub mod signature_v3;
@@ -46,3 +58,5 @@ pub mod template;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_tools;

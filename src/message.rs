@@ -1,5 +1,6 @@
 //! Logto's `SendMessageData` (`{ to, type, payload }`) turned into the `SendSms` call it needs:
-//! the number checked, the template picked for its usage type and region, the variables filled.
+//! the number checked ([`read`]), the template picked for its usage type and region, the
+//! variables filled ([`send_sms`]).
 
 use serde_json::{Map, Value};
 
@@ -11,8 +12,23 @@ use crate::phone::PhoneNumber;
 use crate::send_sms::SendSms;
 use crate::template::{template_code, template_param};
 
-/// Validates the message and builds the request for it.
+/// A message that passed validation, before any route or template is picked.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Message<'a> {
+    pub phone: PhoneNumber,
+    /// `Generic` when Logto gave none.
+    pub usage_type: &'a str,
+    /// `None` when Logto sent none: the same as an empty object.
+    pub payload: Option<&'a Map<String, Value>>,
+}
+
+/// Validates the message and builds the `SendSms` request for it with the top-level settings.
 pub fn prepare(data: &Value, config: &Config) -> Result<SendSms, Failure> {
+    send_sms(&read(data)?, config, &config.sign_name)
+}
+
+/// Validates Logto's `{ to, type, payload }`.
+pub fn read(data: &Value) -> Result<Message<'_>, Failure> {
     let bad = |why: String| Failure::new(ErrorCode::InvalidRequestParameters, why);
     let Value::Object(data) = data else {
         return Err(bad(format!(
@@ -42,10 +58,9 @@ pub fn prepare(data: &Value, config: &Config) -> Result<SendSms, Failure> {
             )))
         }
     };
-    let empty = Map::new();
     let payload = match data.get("payload") {
-        Some(Value::Object(payload)) => payload,
-        None | Some(Value::Null) => &empty,
+        Some(Value::Object(payload)) => Some(payload),
+        None | Some(Value::Null) => None,
         Some(other) => {
             return Err(bad(format!(
                 "`payload` must be an object, received {}",
@@ -64,8 +79,24 @@ pub fn prepare(data: &Value, config: &Config) -> Result<SendSms, Failure> {
         )));
     }
     let phone = PhoneNumber::parse(to).map_err(|e| bad(format!("Invalid `to`: {e}")))?;
-    let template = config.templates.pick(usage_type);
-    let code = template_code(template, &phone, config.strict_phone_region_number_check);
+    Ok(Message {
+        phone,
+        usage_type,
+        payload,
+    })
+}
+
+/// The `SendSms` request for `message`: the template for its usage type and region, signed
+/// with `sign_name`.
+pub fn send_sms(
+    message: &Message<'_>,
+    config: &Config,
+    sign_name: &str,
+) -> Result<SendSms, Failure> {
+    let bad = |why: String| Failure::new(ErrorCode::InvalidRequestParameters, why);
+    let phone = &message.phone;
+    let template = config.templates.pick(message.usage_type);
+    let code = template_code(template, phone, config.strict_phone_region_number_check);
     if code.is_empty() {
         return Err(Failure::new(
             ErrorCode::InvalidConfig,
@@ -75,7 +106,7 @@ pub fn prepare(data: &Value, config: &Config) -> Result<SendSms, Failure> {
             ),
         ));
     }
-    let param = template_param(payload);
+    let param = template_param(message.payload.unwrap_or(&Map::new()));
     if param.len() > MAX_TEMPLATE_PARAM_BYTES {
         return Err(bad(format!(
             "TemplateParam is {} bytes, more than the limit of {MAX_TEMPLATE_PARAM_BYTES}",
@@ -84,7 +115,7 @@ pub fn prepare(data: &Value, config: &Config) -> Result<SendSms, Failure> {
     }
     Ok(SendSms {
         phone_numbers: phone.for_aliyun().to_string(),
-        sign_name: config.sign_name.clone(),
+        sign_name: sign_name.to_string(),
         template_code: code.to_string(),
         template_param: param,
     })

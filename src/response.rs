@@ -62,6 +62,29 @@ impl<'a> Answer<'a> {
         self.object.get(key)
     }
 
+    /// Parses an answer that succeeds only with `Code: OK` and HTTP 2xx; any other `Code` is
+    /// the failure `classify` maps it to. `OK` with an error status is not an answer Aliyun
+    /// gives, so neither half is trusted: `invalid_response`.
+    pub fn parse_ok(
+        api: &'static str,
+        status: u16,
+        body: &'a str,
+        classify: fn(&str) -> ErrorCode,
+    ) -> Result<Self, Failure> {
+        let answer = Self::parse(api, status, body)?;
+        let code = answer.required_string("Code")?;
+        if code == "OK" && answer.is_http_success() {
+            return Ok(answer);
+        }
+        let class = if code == "OK" {
+            ErrorCode::InvalidResponse
+        } else {
+            classify(&code)
+        };
+        let message = answer.string("Message")?;
+        Err(answer.error(class, &code, message.as_deref()))
+    }
+
     /// The answer's fields, for APIs that pass them on whole.
     pub fn object(&self) -> &Map<String, Value> {
         &self.object
@@ -186,6 +209,24 @@ mod tests {
         let failure = Answer::parse("Test", 200, &"x".repeat(MAX_RESPONSE_BYTES + 1)).unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidResponse);
         assert!(failure.data.error_description.contains("65536-byte limit"));
+    }
+
+    #[test]
+    fn parse_ok_accepts_only_ok_with_2xx() {
+        let classify = |_: &str| ErrorCode::RateLimitExceeded;
+        let ok = Answer::parse_ok("Test", 200, r#"{"Code":"OK","X":"y"}"#, classify).unwrap();
+        assert_eq!(ok.string("X").unwrap().as_deref(), Some("y"));
+        let failure = Answer::parse_ok("Test", 200, r#"{"Code":"Busy","Message":"m"}"#, classify)
+            .unwrap_err();
+        assert_eq!(failure.code, ErrorCode::RateLimitExceeded);
+        assert_eq!(
+            failure.data.error_description,
+            "Aliyun Test failed: Busy: m"
+        );
+        for (status, body) in [(500, r#"{"Code":"OK"}"#), (200, r#"{"Message":"OK"}"#)] {
+            let failure = Answer::parse_ok("Test", status, body, classify).unwrap_err();
+            assert_eq!(failure.code, ErrorCode::InvalidResponse, "{body}");
+        }
     }
 
     #[test]

@@ -17,17 +17,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-use crate::call::{self, Nonce, SignedRequest, Timestamp};
+use crate::call::{self, Nonce, SignedRequest, Target, Timestamp};
 use crate::config::{self, Config};
+use crate::credential::Credentials;
 use crate::error::{ErrorCode, Failure};
 use crate::issue::{Issue, IssueCode};
 use crate::limits::{MAX_CONFIG_JSON_BYTES, MAX_MESSAGE_JSON_BYTES, MAX_RESPONSE_BYTES};
-use crate::message;
 use crate::phone;
-use crate::send_sms;
+use crate::route;
 use crate::signature_v1;
 
-mod credentials;
+pub(crate) mod credentials;
+#[cfg(feature = "boundary-probe")]
+mod probe;
 
 #[wasm_bindgen]
 extern "C" {
@@ -45,25 +47,25 @@ extern "C" {
 
 /// Serialises to plain JS objects (not `Map`s) through JSON text and one `JSON.parse`: several
 /// times faster than building the object field by field across the boundary.
-fn to_js<T: Serialize>(value: &T) -> JsValue {
+pub(crate) fn to_js<T: Serialize>(value: &T) -> JsValue {
     serde_json::to_string(value)
         .ok()
         .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
 }
 
-fn failure_to_js(failure: &Failure) -> JsValue {
+pub(crate) fn failure_to_js(failure: &Failure) -> JsValue {
     to_js(failure)
 }
 
 /// Why a JS value could not be read: too big, or not representable as JSON.
-enum Unreadable {
+pub(crate) enum Unreadable {
     TooBig(Failure),
     NotJson(Failure),
 }
 
 impl Unreadable {
-    fn into_failure(self) -> Failure {
+    pub(crate) fn into_failure(self) -> Failure {
         match self {
             Self::TooBig(failure) | Self::NotJson(failure) => failure,
         }
@@ -115,7 +117,7 @@ fn parse_json(text: &str, what: &str, code: ErrorCode) -> Result<Value, Unreadab
 }
 
 /// A JS value as `serde_json::Value` (see [`json_text`]).
-fn from_js(
+pub(crate) fn from_js(
     value: &JsValue,
     what: &str,
     code: ErrorCode,
@@ -130,7 +132,7 @@ thread_local! {
     static LAST_CONFIG: RefCell<Option<(String, Rc<Config>)>> = const { RefCell::new(None) };
 }
 
-fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
+pub(crate) fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
     // A config JSON cannot represent is reported as an issue too, so `issues` is always there.
     let unreadable = |unreadable: Unreadable| {
         let code = match unreadable {
@@ -241,21 +243,22 @@ pub fn is_china_number(to: JsValue, strict: Option<bool>) -> bool {
         .is_some_and(|to| phone::is_china_number(&to, strict.unwrap_or(false)))
 }
 
-/// Sends one verification message. Resolves `{ Code, Message, RequestId, BizId }`; rejects with
-/// `{ code, data: { errorDescription, … } }`.
+/// Sends one verification message. Resolves with the API's answer (`SendSms`: `{ Code, Message,
+/// RequestId, BizId }`; `SendMessageToGlobe`: `{ ResponseCode, MessageId, … }`), plus `route` and
+/// `api` when an overseas route is configured; rejects with `{ code, data: { errorDescription, … } }`.
 #[wasm_bindgen(js_name = sendMessage)]
 pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
     match send(&data, &config).await {
         Ok(result) => Ok(to_js(&result)),
         Err(failure) => Err(failure_to_js(&failure.redact_with(|text| {
-            config.credentials.redact_in(text);
+            route::redact_in(&config, text);
             credentials::redact_cached(&config.credentials, text);
         }))),
     }
 }
 
-async fn send(data: &JsValue, config: &Config) -> Result<send_sms::SendSmsResult, Failure> {
+async fn send(data: &JsValue, config: &Config) -> Result<route::Sent, Failure> {
     let data = from_js(
         data,
         "Message data",
@@ -263,41 +266,71 @@ async fn send(data: &JsValue, config: &Config) -> Result<send_sms::SendSmsResult
         MAX_MESSAGE_JSON_BYTES,
     )
     .map_err(Unreadable::into_failure)?;
-    let message = message::prepare(&data, config)?;
-    let (status, body) = execute(&message.call(), config).await?;
-    let result = send_sms::parse(status, &body);
-    if let Err(failure) = &result {
+    let prepared = route::prepare(&data, config)?;
+    let outcome = match signer(&prepared, config).await {
+        Ok(signer) => match execute(
+            &prepared.request.call(),
+            signer.credentials(),
+            prepared.target,
+            config.timeout_ms,
+        )
+        .await
+        {
+            Ok(reply) => prepared.request.parse(reply.status, &reply.body),
+            Err(failure) => Err(failure),
+        },
+        Err(failure) => Err(failure),
+    };
+    if let (Err(failure), None) = (&outcome, prepared.credentials) {
         credentials::forget_if_rejected(&config.credentials, failure);
     }
-    result
+    prepared.tag(outcome)
 }
 
-/// Signs `call` with the config's credentials (temporary ones fetched or refreshed first) and
-/// target, and sends it: HTTP status and body. An answer other than a plain success comes back
-/// with the credentials redacted, before anything quotes or clips it: Aliyun's
-/// `SignatureDoesNotMatch` echoes the string to sign, token included, and a clipped echo would
-/// keep part of the token out of reach of a later redaction.
-async fn execute(call: &call::Call<'_>, config: &Config) -> Result<(u16, String), Failure> {
-    let signer = credentials::signer(config).await?;
+/// What signs `prepared`: the route's own AccessKey pair, or the config's credentials
+/// (temporary ones fetched or refreshed first).
+async fn signer<'a>(
+    prepared: &route::Prepared<'a>,
+    config: &'a Config,
+) -> Result<credentials::Signer<'a>, Failure> {
+    match prepared.credentials {
+        Some(own) => Ok(credentials::Signer::Fixed(own)),
+        None => credentials::signer(config).await,
+    }
+}
+
+/// An HTTP answer: its status, its body and its `Date` header (the doctor's clock check).
+pub(crate) struct Reply {
+    pub status: u16,
+    pub body: String,
+    pub date: Option<String>,
+}
+
+/// Signs `call` with `credentials` for `target`, and sends it. An answer other than a plain
+/// success comes back with the credentials redacted, before anything quotes or clips it:
+/// Aliyun's `SignatureDoesNotMatch` echoes the string to sign, token included, and a clipped
+/// echo would keep part of the token out of reach of a later redaction.
+pub(crate) async fn execute(
+    call: &call::Call<'_>,
+    credentials: &Credentials,
+    target: Target<'_>,
+    timeout_ms: u32,
+) -> Result<Reply, Failure> {
     let nonce = Nonce::from_random_bytes(random_bytes()?);
     let timestamp = Timestamp::from_unix_millis(now_ms());
-    let request = call::sign(
-        call,
-        signer.credentials(),
-        config.target(),
-        &nonce,
-        &timestamp,
-    );
-    let (status, mut body) = post(&request, config.timeout_ms).await?;
+    let request = call::sign(call, credentials, target, &nonce, &timestamp);
+    let mut reply = post(&request, timeout_ms).await?;
     // Every send takes this path: a success, which holds no secret, is left as it is.
-    if status != 200 || !body.contains(r#""Code":"OK""#) {
-        crate::provider::redact_credentials(signer.credentials(), &mut body);
+    let success = reply.status == 200
+        && (reply.body.contains(r#""Code":"OK""#) || reply.body.contains(r#""ResponseCode":"OK""#));
+    if !success {
+        crate::provider::redact_credentials(credentials, &mut reply.body);
     }
-    Ok((status, body))
+    Ok(reply)
 }
 
 /// `Date.now()`: a non-negative integer of milliseconds for any real clock.
-fn now_ms() -> u64 {
+pub(crate) fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
@@ -402,7 +435,7 @@ impl Drop for AbortTimer {
 
 /// Sends the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and
 /// body both).
-async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<(u16, String), Failure> {
+async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<Reply, Failure> {
     let outgoing = Outgoing {
         method: request.method,
         url: &request.url,
@@ -426,7 +459,7 @@ async fn fetch_text(
     request: &Outgoing<'_>,
     timeout_ms: u32,
     service: &str,
-) -> Result<(u16, String), Failure> {
+) -> Result<Reply, Failure> {
     let url = request.url;
     // Errors name the endpoint without the query: in V3 it carries the phone number and code.
     let endpoint = url.split('?').next().unwrap_or_default();
@@ -490,13 +523,13 @@ async fn fetch_text(
         )
         .with_status(status)
     };
-    // A declared length over the limit is refused before reading anything.
-    let declared = js_sys::Reflect::get(&response, &"headers".into())
+    let headers = js_sys::Reflect::get(&response, &"headers".into())
         .ok()
         .filter(JsValue::is_object)
-        .map(|headers| headers.unchecked_into::<web_sys::Headers>())
-        .and_then(|headers| headers.get("content-length").ok().flatten())
-        .and_then(|length| length.trim().parse::<u64>().ok());
+        .map(|headers| headers.unchecked_into::<web_sys::Headers>());
+    let header = |name: &str| headers.as_ref().and_then(|h| h.get(name).ok().flatten());
+    // A declared length over the limit is refused before reading anything.
+    let declared = header("content-length").and_then(|length| length.trim().parse::<u64>().ok());
     if let Some(length) = declared.filter(|&length| length > MAX_RESPONSE_BYTES as u64) {
         return Err(too_big(format!("an answer of {length} bytes")));
     }
@@ -521,7 +554,11 @@ async fn fetch_text(
         text.as_string().unwrap_or_default()
     };
     drop(timer);
-    Ok((status, text))
+    Ok(Reply {
+        status,
+        body: text,
+        date: header("date"),
+    })
 }
 
 /// Reads a `ReadableStream` of bytes into a string, stopping (and cancelling the stream) as soon

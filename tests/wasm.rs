@@ -113,19 +113,13 @@ impl Server {
 
     /// A good config against `endpoint`, with `extra` fields merged over it.
     fn config_for(&self, endpoint: &str, extra: Value) -> Value {
-        let mut config = json!({
-            "accessKeyId": self.access_key_id,
-            "accessKeySecret": self.secret,
-            "signName": "Logto",
-            "templates": [
-                { "usageType": "SignIn", "templateCode": "SMS_SIGNIN" },
-                { "usageType": "Register", "templateCode": { "china": "SMS_REG_CN", "overseas": "SMS_REG_INT" } },
-                { "usageType": "ForgotPassword", "templateCode": "SMS_FORGOT" },
-                { "usageType": "Generic", "templateCode": "SMS_GENERIC" }
-            ],
-            "endpoint": endpoint,
-            "timeout": 5000
-        });
+        // The four-template config every test layer shares, with this server's account.
+        let mut config: Value = serde_json::from_str(include_str!("fixtures/config.json"))
+            .expect("tests/fixtures/config.json is JSON");
+        config["accessKeyId"] = json!(self.access_key_id);
+        config["accessKeySecret"] = json!(self.secret);
+        config["endpoint"] = json!(endpoint);
+        config["timeout"] = json!(5000);
         if let (Value::Object(config), Value::Object(extra)) = (&mut config, extra) {
             config.extend(extra);
         }
@@ -218,19 +212,13 @@ fn now() -> f64 {
 // validateConfig
 // ---------------------------------------------------------------------------------------------
 
+/// The shared four-template config, with a template type and an unknown key.
 fn minimal_config() -> Value {
-    json!({
-        "accessKeyId": "LTAI-id",
-        "accessKeySecret": "very-secret-value",
-        "signName": "Logto",
-        "templates": [
-            { "usageType": "SignIn", "templateCode": "SMS_1" },
-            { "usageType": "Register", "templateCode": { "china": "SMS_CN", "overseas": "SMS_INT" }, "type": 6 },
-            { "usageType": "ForgotPassword", "templateCode": "SMS_3" },
-            { "usageType": "Generic", "templateCode": "SMS_G" }
-        ],
-        "someUnknownKey": true
-    })
+    let mut config: Value = serde_json::from_str(include_str!("fixtures/config.json"))
+        .expect("tests/fixtures/config.json is JSON");
+    config["templates"][1]["type"] = json!(6);
+    config["someUnknownKey"] = json!(true);
+    config
 }
 
 #[wasm_bindgen_test]
@@ -242,15 +230,16 @@ fn validate_config_fills_every_default() {
         json!({
             "success": true,
             "data": {
-                "accessKeyId": "LTAI-id",
-                "accessKeySecret": "very-secret-value",
+                "credentialType": "access_key",
+                "accessKeyId": "LTAI-fixture-access-key-id",
+                "accessKeySecret": "fixture-access-key-secret-not-a-real-key",
                 "signatureVersion": "v1",
                 "signName": "Logto",
                 "templates": [
-                    { "usageType": "SignIn", "templateCode": "SMS_1", "type": 2 },
-                    { "usageType": "Register", "templateCode": { "china": "SMS_CN", "overseas": "SMS_INT" }, "type": 6 },
-                    { "usageType": "ForgotPassword", "templateCode": "SMS_3", "type": 2 },
-                    { "usageType": "Generic", "templateCode": "SMS_G", "type": 2 }
+                    { "usageType": "SignIn", "templateCode": "SMS_SIGNIN", "type": 2 },
+                    { "usageType": "Register", "templateCode": { "china": "SMS_REG_CN", "overseas": "SMS_REG_INT" }, "type": 6 },
+                    { "usageType": "ForgotPassword", "templateCode": "SMS_FORGOT", "type": 2 },
+                    { "usageType": "Generic", "templateCode": "SMS_GENERIC", "type": 2 }
                 ],
                 "strictPhoneRegionNumberCheck": false,
                 "endpoint": "https://dysmsapi.aliyuncs.com/",
@@ -346,7 +335,9 @@ fn validate_config_failure_shape() {
         description.contains("templates[1].templateCode.overseas: Required"),
         "{description}"
     );
-    assert!(!text(&validate_config(js(&config))).contains("very-secret-value"));
+    assert!(
+        !text(&validate_config(js(&config))).contains("fixture-access-key-secret-not-a-real-key")
+    );
 
     // Missing required usage types are one issue on `templates`.
     let mut config = minimal_config();

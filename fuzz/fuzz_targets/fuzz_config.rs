@@ -10,18 +10,13 @@ use aliyun_sms::provider::CredentialSource;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
+/// The four-template config every test layer shares, with explicit template types.
 fn valid() -> Value {
-    json!({
-        "accessKeyId": "LTAI-fuzz",
-        "accessKeySecret": "fuzz-secret-value-0123456789",
-        "signName": "Logto",
-        "templates": [
-            { "usageType": "SignIn", "templateCode": "SMS_1" },
-            { "usageType": "Register", "templateCode": { "china": "SMS_CN", "overseas": "SMS_INT" }, "type": 6 },
-            { "usageType": "ForgotPassword", "templateCode": "SMS_3", "type": 2 },
-            { "usageType": "Generic", "templateCode": "SMS_G" }
-        ]
-    })
+    let mut value: Value = serde_json::from_str(include_str!("../../tests/fixtures/config.json"))
+        .expect("tests/fixtures/config.json is JSON");
+    value["templates"][1]["type"] = json!(6);
+    value["templates"][2]["type"] = json!(2);
+    value
 }
 
 fn check(value: &Value) {

@@ -20,19 +20,13 @@ fn configs() -> Vec<Config> {
     for version in ["v1", "v3"] {
         for strict in [false, true] {
             for token in [None, Some("FUZZ-sts-token")] {
-                let mut value = json!({
-                    "accessKeyId": "LTAI-fuzz",
-                    "accessKeySecret": SECRET,
-                    "signName": "Logto",
-                    "signatureVersion": version,
-                    "strictPhoneRegionNumberCheck": strict,
-                    "templates": [
-                        { "usageType": "SignIn", "templateCode": "SMS_1" },
-                        { "usageType": "Register", "templateCode": { "china": "SMS_CN", "overseas": "SMS_INT" } },
-                        { "usageType": "ForgotPassword", "templateCode": "SMS_3" },
-                        { "usageType": "Generic", "templateCode": "SMS_G" }
-                    ]
-                });
+                // The four-template config every test layer shares.
+                let mut value: Value =
+                    serde_json::from_str(include_str!("../../tests/fixtures/config.json"))
+                        .expect("tests/fixtures/config.json is JSON");
+                value["accessKeySecret"] = json!(SECRET);
+                value["signatureVersion"] = json!(version);
+                value["strictPhoneRegionNumberCheck"] = json!(strict);
                 if let Some(token) = token {
                     value["securityToken"] = json!(token);
                 }

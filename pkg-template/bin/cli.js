@@ -1,30 +1,53 @@
 #!/usr/bin/env node
 // connector-aliyun-sms-wasm: send one verification SMS with this connector, loaded the way Logto
 // loads connectors (package.json must depend on @logto/connector-kit; lib/index.js's default
-// export is called with `{ getConfig }`).
+// export is called with `{ getConfig }`); check a config without sending (`doctor`); look up a
+// sent message's delivery (`status`).
 //
-// Exit status: 0 sent, 1 the connector failed (ConnectorError or unexpected error), 2 usage error.
+// Exit status: 0 sent / nothing failed / query answered, 1 the connector or a check failed (or an
+// unexpected error), 2 usage error.
 import { randomInt } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage:
   connector-aliyun-sms-wasm send --config <config.json> --to <phone> [--type <usageType>] [--code <code>]
+  connector-aliyun-sms-wasm doctor --config <config.json> [--json]
+  connector-aliyun-sms-wasm status --config <config.json> --to <phone> --biz-id <id> [--date YYYYMMDD] [--json]
   connector-aliyun-sms-wasm --help
 
-Sends one verification message through Aliyun SMS with this connector, exactly as Logto would.
+send    Sends one verification message through Aliyun SMS with this connector, exactly as Logto
+        would, says which route (mainland settings or the overseas route) and
+        which API it used, then prints the status command for it.
+doctor  Checks the config against Aliyun without sending anything: the config, the endpoint and
+        the clock, the credentials, the signature name and every template code. One line per
+        check (ok, warn or fail), then a summary.
+status  Looks up one sent message (QuerySendDetails): waiting, failed (with the carrier's code) or
+        delivered, its send and receive times and its template.
 
 Options:
   -c, --config <file>   Connector config (JSON): accessKeyId, accessKeySecret, signName, templates,
-                        and optionally strictPhoneRegionNumberCheck, endpoint, regionId, timeout;
-                        credentialType and its fields for temporary credentials (a RAM role, the
-                        ECS instance's role, or an OIDC token file).
+                        and optionally strictPhoneRegionNumberCheck, endpoint, regionId, timeout,
+                        overseas (the route for numbers outside mainland China), credentialType
+                        and its fields (temporary credentials from a RAM role, the ECS instance's
+                        role, or an OIDC token file).
   -t, --to <phone>      Recipient, e.g. "+86 130 1234 5678" or 13012345678.
-      --type <type>     Template usage type (default SignIn). Unknown types use the Generic template.
-      --code <code>     Verification code to send (default: a random 6-digit code).
+      --type <type>     send: template usage type (default SignIn). Unknown types use Generic.
+      --code <code>     send: verification code to send (default: a random 6-digit code).
+      --biz-id <id>     status: the BizId send printed (Aliyun's receipt id).
+      --date <YYYYMMDD> status: the day it was sent, Asia/Shanghai time (default: today there).
+      --json            doctor, status: print one JSON object instead of lines.
   -h, --help            Show this help.
 
-Exit status: 0 sent, 1 the connector reported an error, 2 usage error.`;
+Exit status: 0 sent, nothing failed, or the status query answered (whatever the state);
+1 the connector or a check failed; 2 usage error.`;
+
+/** Which options each command takes (besides --help). */
+const COMMAND_OPTIONS = {
+  send: ['config', 'to', 'type', 'code'],
+  doctor: ['config', 'json'],
+  status: ['config', 'to', 'biz-id', 'date', 'json'],
+};
 
 class UsageError extends Error {}
 
@@ -48,8 +71,11 @@ function parseCommandLine(argv) {
       options: {
         config: { type: 'string', short: 'c' },
         to: { type: 'string', short: 't' },
-        type: { type: 'string', default: 'SignIn' },
+        type: { type: 'string' },
         code: { type: 'string' },
+        'biz-id': { type: 'string' },
+        date: { type: 'string' },
+        json: { type: 'boolean' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -58,14 +84,25 @@ function parseCommandLine(argv) {
   }
   const { values, positionals } = parsed;
   if (values.help) return { help: true };
-  if (positionals.length === 0) throw new UsageError('Missing command (send).');
-  if (positionals[0] !== 'send') throw new UsageError(`Unknown command ${JSON.stringify(positionals[0])}.`);
+  if (positionals.length === 0) throw new UsageError('Missing command (send, doctor or status).');
+  const [command] = positionals;
+  if (!Object.hasOwn(COMMAND_OPTIONS, command)) throw new UsageError(`Unknown command ${JSON.stringify(command)}.`);
   if (positionals.length > 1) throw new UsageError(`Unexpected argument ${JSON.stringify(positionals[1])}.`);
+  const foreign = Object.keys(values).find((key) => key !== 'help' && !COMMAND_OPTIONS[command].includes(key));
+  if (foreign) throw new UsageError(`--${foreign} is not an option of ${command}.`);
   if (!values.config) throw new UsageError('Missing --config <config.json>.');
-  if (!values.to) throw new UsageError('Missing --to <phone>.');
-  if (!values.type) throw new UsageError('--type must not be empty.');
-  if (values.code !== undefined && values.code === '') throw new UsageError('--code must not be empty.');
-  return { help: false, ...values };
+  if (command !== 'doctor' && !values.to) throw new UsageError('Missing --to <phone>.');
+  if (command === 'send') {
+    if (values.type === '') throw new UsageError('--type must not be empty.');
+    if (values.code !== undefined && values.code === '') throw new UsageError('--code must not be empty.');
+  }
+  if (command === 'status') {
+    if (!values['biz-id']?.trim()) throw new UsageError('Missing --biz-id <id> (the BizId send printed).');
+    if (values.date !== undefined && !/^\d{8}$/.test(values.date)) {
+      throw new UsageError(`--date must be YYYYMMDD, e.g. 20261201 (received ${JSON.stringify(values.date)}).`);
+    }
+  }
+  return { help: false, command, type: 'SignIn', json: false, ...values };
 }
 
 async function readConfig(file) {
@@ -85,8 +122,12 @@ async function readConfig(file) {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
     throw new UsageError(`Config file ${file} must contain a JSON object.`);
   }
-  for (const key of ['accessKeySecret', 'securityToken']) {
-    if (typeof config[key] === 'string' && config[key].length > 0) secrets.push(config[key]);
+  // Every credential in play: the top-level account's and the overseas route's.
+  const route = config.overseas !== null && typeof config.overseas === 'object' ? config.overseas : {};
+  for (const holder of [config, route]) {
+    for (const key of ['accessKeySecret', 'securityToken']) {
+      if (typeof holder[key] === 'string' && holder[key].length > 0) secrets.push(holder[key]);
+    }
   }
   return config;
 }
@@ -97,7 +138,8 @@ async function loadConnector(getConfig) {
   if (!manifest.dependencies || !('@logto/connector-kit' in manifest.dependencies)) {
     throw new Error(`${manifest.name ?? 'This package'} does not depend on @logto/connector-kit; Logto would not load it.`);
   }
-  const { default: createConnector } = await import(new URL('lib/index.js', packageRoot).href);
+  const library = await import(new URL('lib/index.js', packageRoot).href);
+  const { default: createConnector } = library;
   if (typeof createConnector !== 'function') {
     throw new TypeError('lib/index.js has no default export createConnector.');
   }
@@ -105,16 +147,21 @@ async function loadConnector(getConfig) {
   if (typeof connector?.sendMessage !== 'function') {
     throw new TypeError('The connector has no sendMessage.');
   }
-  return { connector, manifest };
+  return { connector, manifest, library };
 }
 
 const isConnectorError = (error) =>
   error instanceof Error && typeof error.code === 'string' && error.data !== null && typeof error.data === 'object';
 
+/** "overseas route (SendMessageToGlobe)"; without an overseas route, the top-level settings. */
+const describeRoute = ({ route, api } = {}, fallbackApi = 'SendSms') =>
+  route === undefined ? `top-level settings (${api ?? fallbackApi})` : `${route} route (${api ?? fallbackApi})`;
+
 function reportConnectorError(error) {
   const { data } = error;
   err(`Failed: ${error.code}`);
   err(`  ${data.errorDescription ?? error.message}`);
+  if (data.route !== undefined) err(`  Route: ${describeRoute(data)}`);
   for (const key of ['Code', 'Message', 'RequestId', 'status']) {
     const value = data[key];
     if (value === undefined || value === null) continue;
@@ -128,6 +175,130 @@ function reportConnectorError(error) {
       err(`  - ${path}: ${issue.message} [${issue.code}]`);
     }
   }
+}
+
+/** A word the shell passes through unchanged, quoted only when it must be. */
+const shellWord = (word) => (/^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replaceAll("'", `'\\''`)}'`);
+
+/** Today in Asia/Shanghai (UTC+8 all year), as `YYYYMMDD`: the day Aliyun files a send under. */
+const shanghaiDate = (millis = Date.now()) =>
+  new Date(millis + 8 * 3600 * 1000).toISOString().slice(0, 10).replaceAll('-', '');
+
+function printConnectorFailure(error) {
+  if (isConnectorError(error)) {
+    reportConnectorError(error);
+  } else {
+    err(`Failed: unexpected error: ${error?.message ?? error}`);
+  }
+}
+
+async function send(options, config) {
+  const code = options.code ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
+  try {
+    const { connector, manifest } = await loadConnector(async () => config);
+    out(`${manifest.name}@${manifest.version}: sending a ${options.type} message to ${options.to} (code ${code})`);
+    // No config argument: the connector asks getConfig, as it does inside Logto.
+    const result = await connector.sendMessage({ to: options.to, type: options.type, payload: { code } });
+    const globe = result?.ResponseCode !== undefined;
+    if (globe) {
+      // SendMessageToGlobe's answer.
+      out(
+        `Sent: ResponseCode=${result.ResponseCode} MessageId=${result.MessageId ?? ''} Segments=${result.Segments ?? ''} RequestId=${result.RequestId ?? ''}`,
+      );
+      const where = result.NumberDetail ? [result.NumberDetail.Country, result.NumberDetail.Carrier].filter(Boolean) : [];
+      if (where.length > 0) out(`  Number: ${where.join(', ')}`);
+    } else {
+      out(`Sent: Code=${result?.Code} RequestId=${result?.RequestId ?? ''} BizId=${result?.BizId ?? ''}`);
+      if (result?.Message && result.Message !== 'OK') out(`  Message: ${result.Message}`);
+    }
+    out(`Route: ${describeRoute(result, globe ? 'SendMessageToGlobe' : 'SendSms')}`);
+    if (result?.BizId) {
+      const words = ['status', '--config', options.config, '--to', options.to, '--biz-id', result.BizId];
+      words.push('--date', shanghaiDate());
+      out(`Delivery status: connector-aliyun-sms-wasm ${words.map(shellWord).join(' ')}`);
+    }
+    return 0;
+  } catch (error) {
+    printConnectorFailure(error);
+    return 1;
+  }
+}
+
+async function doctor(options, config) {
+  let report;
+  try {
+    const { library } = await loadConnector(async () => config);
+    report = await library.doctor(config);
+  } catch (error) {
+    printConnectorFailure(error);
+    return 1;
+  }
+  if (options.json) {
+    out(JSON.stringify(report));
+  } else {
+    const width = Math.max(...report.checks.map((check) => label(check).length));
+    for (const check of report.checks) {
+      out(`${check.verdict.padEnd(4)}  ${label(check).padEnd(width)}  ${check.detail}`);
+    }
+    out(`doctor: ${report.summary}${report.ok ? '' : ': fix the failures above'} (no SMS was sent)`);
+  }
+  return report.ok ? 0 : 1;
+}
+
+const label = (check) => (check.subject ? `${check.name} ${check.subject}` : check.name);
+
+const STATE_TEXT = {
+  waiting: 'waiting (the carrier has not reported yet)',
+  failed: 'failed',
+  delivered: 'delivered',
+};
+
+async function status(options, config) {
+  const query = { to: options.to, bizId: options['biz-id'], sendDate: options.date };
+  let answer;
+  try {
+    const { library } = await loadConnector(async () => config);
+    answer = await library.querySendDetails(config, query);
+  } catch (error) {
+    // Refused before any call to Aliyun: the command line was wrong.
+    const local = isConnectorError(error) && error.code === 'invalid_request_parameters' && error.data.status === undefined;
+    if (options.json) {
+      out(JSON.stringify({ ok: false, error: { code: error?.code ?? 'general', ...(error?.data ?? { errorDescription: String(error?.message ?? error) }) } }));
+    } else if (local) {
+      err(`Error: ${error.data.errorDescription}`);
+    } else {
+      printConnectorFailure(error);
+    }
+    return local ? 2 : 1;
+  }
+  const messages = answer.details.map(({ state, errCode, templateCode, sendDate, receiveDate }) => ({
+    state,
+    errCode: errCode ?? null,
+    templateCode: templateCode ?? null,
+    sendDate: sendDate ?? null,
+    receiveDate: receiveDate ?? null,
+  }));
+  const state = messages[0]?.state ?? 'not_found';
+  if (options.json) {
+    const { phoneNumber, bizId, sendDate, requestId } = answer;
+    out(JSON.stringify({ ok: true, state, phoneNumber, bizId, sendDate, requestId, messages }));
+    return 0;
+  }
+  const subject = `BizId ${answer.bizId} to ${answer.phoneNumber}, sent ${answer.sendDate} (Asia/Shanghai)`;
+  if (messages.length === 0) {
+    out(`${subject}: not found`);
+    out('  Aliyun has no record of it on that day: check --to, --biz-id and --date (Aliyun keeps 30 days).');
+  }
+  for (const message of messages) {
+    const code = message.errCode && message.state === 'failed' ? ` (${message.errCode})` : '';
+    out(`${subject}: ${STATE_TEXT[message.state] ?? message.state}${code}`);
+    if (message.errCode) out(`  carrier code  ${message.errCode}`);
+    if (message.sendDate) out(`  sent          ${message.sendDate}`);
+    if (message.receiveDate) out(`  received      ${message.receiveDate}`);
+    if (message.templateCode) out(`  template      ${message.templateCode}`);
+  }
+  out(`  RequestId     ${answer.requestId}`);
+  return 0;
 }
 
 async function main(argv) {
@@ -154,23 +325,7 @@ async function main(argv) {
     return 2;
   }
 
-  const code = options.code ?? String(randomInt(0, 1_000_000)).padStart(6, '0');
-  try {
-    const { connector, manifest } = await loadConnector(async () => config);
-    out(`${manifest.name}@${manifest.version}: sending a ${options.type} message to ${options.to} (code ${code})`);
-    // No config argument: the connector asks getConfig, as it does inside Logto.
-    const result = await connector.sendMessage({ to: options.to, type: options.type, payload: { code } });
-    out(`Sent: Code=${result?.Code} RequestId=${result?.RequestId ?? ''} BizId=${result?.BizId ?? ''}`);
-    if (result?.Message && result.Message !== 'OK') out(`  Message: ${result.Message}`);
-    return 0;
-  } catch (error) {
-    if (isConnectorError(error)) {
-      reportConnectorError(error);
-    } else {
-      err(`Failed: unexpected error: ${error?.message ?? error}`);
-    }
-    return 1;
-  }
+  return { send, doctor, status }[options.command](options, config);
 }
 
 process.exitCode = await main(process.argv.slice(2));

@@ -41,6 +41,9 @@ export type AliyunSmsTemplate = {
   type?: SmsTemplateType | null;
 };
 
+// AliyunSmsConfig, AliyunSmsTemplate, their parsed forms and the aliases they use follow the
+// repository's data/config-fields.json; `node scripts/docs.mjs --check` compares them.
+
 /**
  * Where the credentials that sign each send come from. `access_key` (the default): the configured
  * AccessKey pair. The others fetch temporary credentials and renew them 3 minutes before they
@@ -49,11 +52,19 @@ export type AliyunSmsTemplate = {
  */
 export type CredentialType = 'access_key' | 'ram_role_arn' | 'ecs_ram_role' | 'oidc_role_arn';
 
-/** An AccessKey pair: the signer (`access_key`) or the source that signs AssumeRole (`ram_role_arn`). */
-export type AccessKeyFields = {
-  /** Non-empty, no leading or trailing whitespace. */
+/**
+ * The connector config as accepted (the input of `configGuard`). `null` or an empty string in an
+ * optional field means "use the default"; unknown keys are ignored, and so are the credential
+ * fields that the chosen `credentialType` does not use.
+ */
+export type AliyunSmsConfig = {
+  /**
+   * Non-empty, no leading or trailing whitespace. Used by `access_key` and `ram_role_arn` (as the
+   * pair that signs AssumeRole); ignored by the other types, but typed as required because the
+   * default type needs it.
+   */
   accessKeyId: string;
-  /** Non-empty, no leading or trailing whitespace. Used only to sign; never sent. */
+  /** Non-empty, no leading or trailing whitespace. Used only to sign; never sent. As `accessKeyId`. */
   accessKeySecret: string;
   /**
    * STS token of temporary credentials (RAM role), sent as `SecurityToken` (V1) or
@@ -61,49 +72,6 @@ export type AccessKeyFields = {
    * AccessKey; otherwise non-empty with no leading or trailing whitespace.
    */
   securityToken?: string | null;
-};
-
-/** The role session of `ram_role_arn` and `oidc_role_arn`. */
-export type RoleSessionFields = {
-  /** `acs:ram::<account-id>:role/<role-name>`. */
-  roleArn: string;
-  /** Default `logto-aliyun-sms`. 2 to 64 letters, digits, `.`, `@`, `-`, `_`. */
-  roleSessionName?: string | null;
-  /** Seconds, a whole number from 900 to 43200 (and at most the role's maximum). Default 3600. */
-  durationSeconds?: number | null;
-  /** A RAM policy that narrows the session: JSON text of an object, or the object. At most 2048 bytes. */
-  policy?: string | Record<string, unknown> | null;
-  /** Default `https://sts.aliyuncs.com/`. `https://`, or `http://` to a loopback host only. */
-  stsEndpoint?: string | null;
-};
-
-/**
- * The credential fields of a config, by `credentialType`. Fields a type does not use are ignored.
- * `null` or `""` in an optional field means "use the default".
- */
-export type AliyunSmsCredentialConfig =
-  | ({ credentialType?: 'access_key' | '' | null } & AccessKeyFields)
-  | ({ credentialType: 'ram_role_arn' } & AccessKeyFields & RoleSessionFields)
-  | ({
-      credentialType: 'oidc_role_arn';
-      /** `acs:ram::<account-id>:oidc-provider/<provider-name>`. */
-      oidcProviderArn: string;
-      /** The OIDC token file, read at every refresh. Default: the file named by `ALIBABA_CLOUD_OIDC_TOKEN_FILE`. */
-      oidcTokenFile?: string | null;
-    } & RoleSessionFields)
-  | {
-      credentialType: 'ecs_ram_role';
-      /** The RAM role attached to the instance. Default: asked from the metadata service. */
-      roleName?: string | null;
-      /** Default `http://100.100.100.200/`. `https://`, `http://` to a loopback host, or `http://100.100.100.200`. */
-      ecsMetadataEndpoint?: string | null;
-    };
-
-/**
- * The connector config as accepted (the input of `configGuard`). `null` or an empty string in an
- * optional field means "use the default"; unknown keys are ignored.
- */
-export type AliyunSmsConfig = AliyunSmsCredentialConfig & {
   /** Default `v1` (what the official connector sends). `null`, `""` or whitespace mean the default. */
   signatureVersion?: SignatureVersion | null;
   /** Non-empty, no leading or trailing whitespace; shared by all templates. */
@@ -121,6 +89,80 @@ export type AliyunSmsConfig = AliyunSmsCredentialConfig & {
   regionId?: string | null;
   /** Milliseconds, an integer from 100 to 60000. Default 10000. */
   timeout?: number | null;
+  /** Where numbers outside mainland China go instead (docs/worldwide.md). */
+  overseas?: OverseasRouteConfig | null;
+  /** Default `access_key` (docs/credentials.md). */
+  credentialType?: CredentialType | null;
+  /** `ram_role_arn` and `oidc_role_arn` (required there): `acs:ram::<account-id>:role/<role-name>`. */
+  roleArn?: string | null;
+  /** `oidc_role_arn` (required there): `acs:ram::<account-id>:oidc-provider/<provider-name>`. */
+  oidcProviderArn?: string | null;
+  /** `oidc_role_arn`: the token file, read at every refresh. Default: `$ALIBABA_CLOUD_OIDC_TOKEN_FILE`. */
+  oidcTokenFile?: string | null;
+  /** Role types: default `logto-aliyun-sms`. 2 to 64 letters, digits, `.`, `@`, `-`, `_`. */
+  roleSessionName?: string | null;
+  /** Role types: seconds, a whole number from 900 to 43200 (and at most the role's maximum). Default 3600. */
+  durationSeconds?: number | null;
+  /** Role types: a RAM policy that narrows the session, as JSON text of an object or the object. At most 2048 bytes. */
+  policy?: string | Record<string, unknown> | null;
+  /** Role types: default `https://sts.aliyuncs.com/`. `https://`, or `http://` to a loopback host only. */
+  stsEndpoint?: string | null;
+  /** `ecs_ram_role`: the RAM role attached to the instance. Default: asked from the metadata service. */
+  roleName?: string | null;
+  /** `ecs_ram_role`: default `http://100.100.100.200/`; also `http://` to exactly that address. */
+  ecsMetadataEndpoint?: string | null;
+};
+
+/** The API an overseas route calls. */
+export type OverseasApi = 'SendMessageToGlobe' | 'SendSms';
+
+/**
+ * A message text for `SendMessageToGlobe`. `{{name}}` (letters, digits, `_`; spaces inside the
+ * braces allowed) takes the payload's string value `name`; a placeholder the payload lacks fails
+ * the send with `invalid_request_parameters` before anything is sent.
+ */
+export type OverseasMessageText = string;
+
+/**
+ * The optional route for numbers outside mainland China (docs/worldwide.md). `null`, `{}` or an
+ * object of only empty values mean no route, as do empty fields their default.
+ */
+export type OverseasRouteConfig = {
+  /** Default `SendMessageToGlobe`. */
+  api?: OverseasApi | null;
+  /** The route's own account; when all three are empty, the top-level credentials are used. */
+  accessKeyId?: string | null;
+  accessKeySecret?: string | null;
+  securityToken?: string | null;
+  /** Default `https://dysmsapi.ap-southeast-1.aliyuncs.com/`; same rules as the top-level one. */
+  endpoint?: string | null;
+  /** Default `ap-southeast-1`. */
+  regionId?: string | null;
+  /** Default: the top-level `signatureVersion`. */
+  signatureVersion?: SignatureVersion | null;
+  /** Sender ID (`SendMessageToGlobe`): at most 11 letters and digits, or at most 15 digits. */
+  from?: string | null;
+  /**
+   * Required for `SendMessageToGlobe`. One text with `{{code}}`, or one per usage type with a
+   * required `Generic` (with `{{code}}`; other entries need `{{code}}` or `{{link}}`).
+   */
+  message?: OverseasMessageText | Record<string, OverseasMessageText> | null;
+  /** `SendSms` only. Default: the top-level `signName`. */
+  signName?: string | null;
+};
+
+/** The overseas route after validation: defaults filled in; credentials only when its own. */
+export type ParsedOverseasRouteConfig = {
+  api: OverseasApi;
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  securityToken?: string;
+  endpoint: string;
+  regionId: string;
+  signatureVersion: SignatureVersion;
+  from?: string;
+  message?: OverseasMessageText | Record<string, OverseasMessageText>;
+  signName: string;
 };
 
 /** A template after validation: `type` filled in. */
@@ -130,26 +172,19 @@ export type ParsedAliyunSmsTemplate = {
   type: SmsTemplateType;
 };
 
-/** A role session after validation, every default filled in. */
-export type ParsedRoleSessionFields = {
-  roleArn: string;
-  roleSessionName: string;
-  durationSeconds: number;
-  /** Present only when a policy was given; always JSON text. */
-  policy?: string;
-  /** Normalised like `endpoint`. */
-  stsEndpoint: string;
-};
-
-/** The credential fields after validation. `access_key` has no `credentialType` key, as before. */
-export type ParsedAliyunSmsCredentialConfig =
-  | { accessKeyId: string; accessKeySecret: string; securityToken?: string }
-  | ({ credentialType: 'ram_role_arn'; accessKeyId: string; accessKeySecret: string; securityToken?: string } & ParsedRoleSessionFields)
-  | ({ credentialType: 'oidc_role_arn'; oidcProviderArn: string; oidcTokenFile?: string } & ParsedRoleSessionFields)
-  | { credentialType: 'ecs_ram_role'; roleName?: string; ecsMetadataEndpoint: string };
-
-/** The config after validation, every default filled in (`configGuard`'s output). */
-export type ParsedAliyunSmsConfig = ParsedAliyunSmsCredentialConfig & {
+/**
+ * The config after validation, every default filled in (`configGuard`'s output). Of the
+ * credential fields, only those of its `credentialType` are present: `accessKeyId`,
+ * `accessKeySecret` (and `securityToken`) for `access_key` and `ram_role_arn`; `roleArn`,
+ * `roleSessionName`, `durationSeconds`, `policy` (when given) and `stsEndpoint` for the two STS
+ * types; `oidcProviderArn` and `oidcTokenFile` (when given) for `oidc_role_arn`; `roleName` (when
+ * given) and `ecsMetadataEndpoint` for `ecs_ram_role`.
+ */
+export type ParsedAliyunSmsConfig = {
+  accessKeyId?: string;
+  accessKeySecret?: string;
+  /** Present only when a non-empty token was given. */
+  securityToken?: string;
   signatureVersion: SignatureVersion;
   signName: string;
   templates: ParsedAliyunSmsTemplate[];
@@ -159,6 +194,19 @@ export type ParsedAliyunSmsConfig = ParsedAliyunSmsCredentialConfig & {
   regionId: string;
   /** Milliseconds. */
   timeout: number;
+  /** Present only when a route is configured. */
+  overseas?: ParsedOverseasRouteConfig;
+  credentialType: CredentialType;
+  roleArn?: string;
+  oidcProviderArn?: string;
+  oidcTokenFile?: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+  /** Always JSON text. */
+  policy?: string;
+  stsEndpoint?: string;
+  roleName?: string;
+  ecsMetadataEndpoint?: string;
 };
 
 /** The kind of a config problem, named after zod's issue codes. */
@@ -198,12 +246,31 @@ export type AliyunSmsConfigGuard = Readonly<{
   parse: (input: unknown) => ParsedAliyunSmsConfig;
 }>;
 
-/** What a successful send resolves to: Aliyun's answer. */
-export type SendSmsResult = {
+/** Which route and API a message took; present only when an overseas route is configured. */
+export type RouteInfo = {
+  route?: 'mainland' | 'overseas';
+  api?: OverseasApi;
+};
+
+/** What a successful `SendSms` resolves to: Aliyun's answer. */
+export type SendSmsResult = RouteInfo & {
   Code: 'OK';
   Message: string;
   RequestId: string;
   BizId?: string;
+};
+
+/** What a successful `SendMessageToGlobe` (overseas route) resolves to: Alibaba Cloud's answer. */
+export type SendMessageToGlobeResult = RouteInfo & {
+  ResponseCode: 'OK';
+  ResponseDescription?: string;
+  MessageId?: string;
+  /** Billed parts, as Alibaba Cloud writes it (a string of digits). */
+  Segments?: string;
+  To?: string;
+  From?: string;
+  NumberDetail?: { Country?: string; Region?: string; Carrier?: string };
+  RequestId: string;
 };
 
 /** The connector-kit error codes this connector throws (`ConnectorError#code`). */
@@ -222,7 +289,7 @@ export type AliyunSmsErrorData = {
    * characters), temporary ones included. A failed credential refresh names its step.
    */
   errorDescription: string;
-  /** Aliyun's error code, e.g. `isv.BUSINESS_LIMIT_CONTROL`, when Aliyun answered with one. */
+  /** Aliyun's error code (`ResponseCode` for SendMessageToGlobe), e.g. `isv.BUSINESS_LIMIT_CONTROL`. */
   Code?: string;
   /** Aliyun's error message, when it sent one. */
   Message?: string;
@@ -232,13 +299,17 @@ export type AliyunSmsErrorData = {
   status?: number;
   /** Config problems (only with `invalid_config`). */
   issues?: ConfigIssue[];
+  /** With an overseas route configured: the route the message took, once it was chosen. */
+  route?: 'mainland' | 'overseas';
+  /** With an overseas route configured: the API that route calls. */
+  api?: OverseasApi;
 };
 
 /** Sends one message. Resolves with Aliyun's answer; rejects with a `ConnectorError`. */
 export type AliyunSmsSendMessage = (
   data: SendMessageData,
   config?: unknown
-) => Promise<SendSmsResult>;
+) => Promise<SendSmsResult | SendMessageToGlobeResult>;
 
 /** The connector object `createConnector` resolves to. */
 export type AliyunSmsConnector = Omit<SmsConnector, 'type' | 'configGuard' | 'sendMessage'> & {
@@ -274,6 +345,70 @@ export declare function getSignature(
  * (space, tab, `-`, `.`, `(`, `)`) are ignored.
  */
 export declare function isChinaNumber(to: string, strict?: boolean): boolean;
+
+/** One doctor check. `fail`: a send will not work; `warn`: it may not, or it was not checked. */
+export type DoctorCheck = {
+  name: 'config' | 'endpoint' | 'clock' | 'credentials' | 'signName' | 'template';
+  /** The template code a `template` check is about (`(empty)` for an empty code). */
+  subject?: string;
+  verdict: 'ok' | 'warn' | 'fail';
+  /** One line; never contains the access key secret or the security token. */
+  detail: string;
+  /** Every config problem (the `config` check, when the config is invalid). */
+  issues?: ConfigIssue[];
+};
+
+/** What `doctor` resolves with. */
+export type DoctorReport = {
+  /** No check failed. */
+  ok: boolean;
+  checks: DoctorCheck[];
+  /** E.g. `5 ok, 1 warn, 0 fail`. */
+  summary: string;
+};
+
+/**
+ * Checks a config against Aliyun without sending a message: the config, the endpoint and the
+ * clock, the credentials (`GetSmsSign`), the signature name and every template code
+ * (`GetSmsTemplate`). Never rejects.
+ */
+export declare function doctor(config: unknown): Promise<DoctorReport>;
+
+/** One message's delivery record, from `QuerySendDetails`. */
+export type SendDetail = {
+  phoneNumber: string;
+  state: 'waiting' | 'failed' | 'delivered';
+  /** The carrier's code: `DELIVERED`, or why it failed. */
+  errCode?: string | null;
+  templateCode?: string | null;
+  /** The text as sent (it contains the code). */
+  content?: string | null;
+  /** `YYYY-MM-DD hh:mm:ss`, Asia/Shanghai. */
+  sendDate?: string | null;
+  receiveDate?: string | null;
+};
+
+/** What `querySendDetails` resolves with. */
+export type SendStatus = {
+  /** As queried: mainland numbers as 11 digits, others with their country code. */
+  phoneNumber: string;
+  bizId: string;
+  /** `YYYYMMDD`, Asia/Shanghai. */
+  sendDate: string;
+  requestId: string;
+  totalCount: number;
+  details: SendDetail[];
+};
+
+/**
+ * `QuerySendDetails` for one sent message. `sendDate` (`YYYYMMDD`, Asia/Shanghai) defaults to
+ * today there. Rejects with a `ConnectorError`; a malformed query is
+ * `invalid_request_parameters` without a `status`.
+ */
+export declare function querySendDetails(
+  config: unknown,
+  query: { to: string; bizId: string; sendDate?: string }
+): Promise<SendStatus>;
 
 /** The factory Logto's loader calls. */
 export declare function createConnector(

@@ -11,6 +11,8 @@ import {
   ConnectorType,
 } from '@logto/connector-kit';
 
+// Written by scripts/build.mjs from data/config-fields.json, the source the docs follow too.
+import { formItems } from './config-fields.js';
 import * as wasm from './wasm/aliyun_sms.js';
 
 // Compiled once per process, from the bytes shipped next to the glue: no network, no flags.
@@ -26,20 +28,6 @@ wasm.setOidcTokenReader(async (path) => {
   }
   return readFile(file, 'utf8');
 });
-
-const credentialTypeIs = (value) => [{ targetKey: 'credentialType', expectValue: value }];
-
-const templateUsageTypes = [
-  'SignIn',
-  'Register',
-  'ForgotPassword',
-  'OrganizationInvitation',
-  'Generic',
-  'UserPermissionValidation',
-  'BindNewIdentifier',
-  'MfaVerification',
-  'BindMfa',
-];
 
 /** Identical to @logto/connector-aliyun-sms's metadata (id, target, form), plus the new options. */
 export const metadata = Object.freeze({
@@ -63,196 +51,9 @@ export const metadata = Object.freeze({
     de: 'Aliyun bietet Online-Unternehmen Cloud-Computing-Dienste an.',
   },
   readme: './README.md',
-  formItems: [
-    {
-      key: 'accessKeyId',
-      label: 'Access Key ID',
-      type: ConnectorConfigFormItemType.Text,
-      required: true,
-      placeholder: '<access-key-id>',
-    },
-    {
-      key: 'accessKeySecret',
-      label: 'Access Key Secret',
-      type: ConnectorConfigFormItemType.Text,
-      required: true,
-      // Not in the official connector's metadata: lets Logto's console mask the secret.
-      isConfidential: true,
-      placeholder: '<access-key-secret>',
-    },
-    {
-      key: 'signName',
-      label: 'Signature Name',
-      type: ConnectorConfigFormItemType.Text,
-      required: true,
-      placeholder: '<signature-name>',
-    },
-    {
-      key: 'templates',
-      label: 'Templates',
-      type: ConnectorConfigFormItemType.Json,
-      required: true,
-      defaultValue: templateUsageTypes.map((usageType) => ({
-        usageType,
-        templateCode: '<template-code>',
-      })),
-    },
-    {
-      key: 'strictPhoneRegionNumberCheck',
-      label: 'Strict Phone Region Number Check',
-      type: ConnectorConfigFormItemType.Switch,
-      defaultValue: false,
-      description:
-        "When this configuration is enabled, the connector will assume by default that all phone numbers include a valid region code and rely on this to determine whether the phone number belongs to mainland China. If your users' phone numbers do not include a region code due to historical reasons, their sign-in processes may be affected. Please enable this setting with caution.",
-    },
-    {
-      key: 'signatureVersion',
-      label: 'Signature Version',
-      type: ConnectorConfigFormItemType.Select,
-      required: false,
-      defaultValue: 'v1',
-      selectItems: [
-        { value: 'v1', title: 'V1 (HMAC-SHA1, as the official connector)' },
-        { value: 'v3', title: 'V3 (ACS3-HMAC-SHA256, recommended by Alibaba Cloud)' },
-      ],
-      description:
-        'How requests are signed. V1 is what the official connector sends; V3 is the signature Alibaba Cloud recommends.',
-    },
-    {
-      key: 'securityToken',
-      label: 'Security Token (STS)',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      isConfidential: true,
-      placeholder: '<sts-security-token>',
-      description:
-        'Only for temporary credentials from STS (RAM role): the SecurityToken issued with the temporary AccessKey pair. Leave empty for a permanent AccessKey.',
-    },
-    {
-      key: 'endpoint',
-      label: 'Endpoint',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      placeholder: 'https://dysmsapi.aliyuncs.com/',
-      description:
-        'Aliyun SMS API endpoint. Leave empty for the default (mainland China site). International site: https://dysmsapi.ap-southeast-1.aliyuncs.com/. Must be https.',
-    },
-    {
-      key: 'regionId',
-      label: 'Region ID',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      placeholder: 'cn-hangzhou',
-      description:
-        'Region of the endpoint. Leave empty for cn-hangzhou; use ap-southeast-1 with the international endpoint.',
-    },
-    {
-      key: 'timeout',
-      label: 'Timeout (ms)',
-      type: ConnectorConfigFormItemType.Number,
-      required: false,
-      placeholder: '10000',
-      description:
-        'How long to wait for Aliyun before failing the send, in milliseconds (100 to 60000). Default 10000.',
-    },
-    {
-      key: 'credentialType',
-      label: 'Credential Type',
-      type: ConnectorConfigFormItemType.Select,
-      required: false,
-      defaultValue: 'access_key',
-      selectItems: [
-        { value: 'access_key', title: 'AccessKey pair (the fields above)' },
-        { value: 'ram_role_arn', title: 'RAM role: STS AssumeRole, signed with the AccessKey above' },
-        { value: 'ecs_ram_role', title: 'ECS instance RAM role (metadata service)' },
-        { value: 'oidc_role_arn', title: 'OIDC role: RRSA on ACK (STS AssumeRoleWithOIDC)' },
-      ],
-      description:
-        'Where the credentials that sign each send come from. The three role types fetch temporary credentials and refresh them before they expire. With ecs_ram_role and oidc_role_arn no AccessKey is used: enter any placeholder (such as -) in the two AccessKey fields, which the form requires.',
-    },
-    {
-      key: 'roleArn',
-      label: 'Role ARN',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      placeholder: 'acs:ram::<account-id>:role/<role-name>',
-      description: 'ram_role_arn and oidc_role_arn: the RAM role to assume.',
-    },
-    {
-      key: 'oidcProviderArn',
-      label: 'OIDC Provider ARN',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      showConditions: credentialTypeIs('oidc_role_arn'),
-      placeholder: 'acs:ram::<account-id>:oidc-provider/<provider-name>',
-      description: 'oidc_role_arn: the OIDC identity provider the role trusts (on ACK: the cluster\'s RRSA provider).',
-    },
-    {
-      key: 'oidcTokenFile',
-      label: 'OIDC Token File',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      showConditions: credentialTypeIs('oidc_role_arn'),
-      placeholder: '/var/run/secrets/ack.alibabacloud.com/rrsa-tokens/token',
-      description:
-        'oidc_role_arn: the file holding the OIDC token, read again at every refresh. Leave empty to use the environment variable ALIBABA_CLOUD_OIDC_TOKEN_FILE (set by ACK for RRSA pods).',
-    },
-    {
-      key: 'roleSessionName',
-      label: 'Role Session Name',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      placeholder: 'logto-aliyun-sms',
-      description:
-        'ram_role_arn and oidc_role_arn: names the session in the role\'s audit trail. 2 to 64 letters, digits, ., @, - or _. Default logto-aliyun-sms.',
-    },
-    {
-      key: 'durationSeconds',
-      label: 'Session Duration (s)',
-      type: ConnectorConfigFormItemType.Number,
-      required: false,
-      placeholder: '3600',
-      description:
-        'ram_role_arn and oidc_role_arn: how long the temporary credentials last, 900 to 43200 seconds and at most the role\'s maximum session duration. Default 3600.',
-    },
-    {
-      key: 'policy',
-      label: 'Session Policy',
-      type: ConnectorConfigFormItemType.MultilineText,
-      required: false,
-      placeholder: '{"Version":"1","Statement":[{"Effect":"Allow","Action":"dysms:SendSms","Resource":"*"}]}',
-      description:
-        'ram_role_arn and oidc_role_arn, optional: a RAM policy (JSON) that narrows what the session may do below the role\'s own permissions.',
-    },
-    {
-      key: 'stsEndpoint',
-      label: 'STS Endpoint',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      placeholder: 'https://sts.aliyuncs.com/',
-      description:
-        'ram_role_arn and oidc_role_arn: the STS endpoint, e.g. a regional one such as https://sts.cn-hangzhou.aliyuncs.com/ or a VPC endpoint. Must be https.',
-    },
-    {
-      key: 'roleName',
-      label: 'ECS RAM Role Name',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      showConditions: credentialTypeIs('ecs_ram_role'),
-      placeholder: '<role-name>',
-      description:
-        'ecs_ram_role: the RAM role attached to the instance. Leave empty to ask the metadata service for it.',
-    },
-    {
-      key: 'ecsMetadataEndpoint',
-      label: 'ECS Metadata Endpoint',
-      type: ConnectorConfigFormItemType.Text,
-      required: false,
-      showConditions: credentialTypeIs('ecs_ram_role'),
-      placeholder: 'http://100.100.100.200/',
-      description: 'ecs_ram_role: the instance metadata service. Leave empty for the default, http://100.100.100.200/.',
-    },
-  ],
+  // The official connector's five items unchanged (only accessKeySecret also marked
+  // isConfidential, which lets Logto's console mask it), then the new options.
+  formItems: formItems.map((item) => ({ ...item, type: ConnectorConfigFormItemType[item.type] })),
 });
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
@@ -333,6 +134,24 @@ const sendMessage = (getConfig) => async (data, inputConfig) => {
   const config = inputConfig ?? (await getConfig(metadata.id));
   try {
     return await wasm.sendMessage(data, config);
+  } catch (error) {
+    throw toConnectorError(error);
+  }
+};
+
+/**
+ * Operator tool (the CLI's `doctor`): checks a config against Aliyun's read-only APIs without
+ * sending a message. Always resolves: `{ ok, checks: [{ name, subject?, verdict, detail }], summary }`.
+ */
+export const doctor = (config) => wasm.doctor(config);
+
+/**
+ * Operator tool (the CLI's `status`): `QuerySendDetails` for one sent message,
+ * `{ to, bizId, sendDate? }`. Rejects with a `ConnectorError`.
+ */
+export const querySendDetails = async (config, query) => {
+  try {
+    return await wasm.querySendDetails(config, query);
   } catch (error) {
     throw toConnectorError(error);
   }

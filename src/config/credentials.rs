@@ -336,14 +336,11 @@ impl Checker {
     }
 }
 
-/// The credential fields of a parsed config, every default filled in, into `object`. The
-/// default type writes exactly the fields it always had (and no `credentialType`), so a config
-/// from the official connector parses to the same object as before.
+/// The credential fields of a parsed config, every default filled in (`credentialType`
+/// included), into `object`.
 pub(super) fn write_json(source: &CredentialSource, object: &mut Map<String, Value>) {
     let kind = source.credential_type();
-    if kind != CredentialType::AccessKey {
-        object.insert("credentialType".into(), json!(kind.as_str()));
-    }
+    object.insert("credentialType".into(), json!(kind.as_str()));
     if let Some(credentials) = source.access_key() {
         object.insert("accessKeyId".into(), json!(credentials.access_key_id));
         object.insert(
@@ -479,7 +476,7 @@ mod tests {
     }
 
     #[test]
-    fn access_key_is_the_default_and_writes_what_it_always_wrote() {
+    fn access_key_is_the_default() {
         let value = with(json!({ "accessKeyId": "id", "accessKeySecret": "secret-value" }));
         let config = ok(&value);
         assert_eq!(
@@ -487,7 +484,7 @@ mod tests {
             CredentialType::AccessKey
         );
         let json = config.to_json();
-        assert!(json.get("credentialType").is_none());
+        assert_eq!(json["credentialType"], "access_key");
         assert_eq!(json["accessKeyId"], "id");
         for empty in [json!(""), json!(null), json!("  ")] {
             let mut explicit = value.clone();

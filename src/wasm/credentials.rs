@@ -62,13 +62,13 @@ pub fn set_oidc_token_reader(reader: js_sys::Function) {
 }
 
 /// What signs a send.
-pub(super) enum Signer<'a> {
+pub(crate) enum Signer<'a> {
     Fixed(&'a Credentials),
     Temporary(Rc<Temporary>),
 }
 
 impl Signer<'_> {
-    pub(super) fn credentials(&self) -> &Credentials {
+    pub(crate) fn credentials(&self) -> &Credentials {
         match self {
             Self::Fixed(credentials) => credentials,
             Self::Temporary(temporary) => &temporary.credentials,
@@ -84,7 +84,7 @@ enum Found {
 
 /// The credentials for a send with `config`: the configured pair, cached temporary ones, or the
 /// outcome of a refresh (started here, or already under way).
-pub(super) async fn signer(config: &Config) -> Result<Signer<'_>, Failure> {
+pub(crate) async fn signer(config: &Config) -> Result<Signer<'_>, Failure> {
     if let Some(fixed) = config.credentials.fixed() {
         return Ok(Signer::Fixed(fixed));
     }
@@ -193,7 +193,7 @@ fn start(source: CredentialSource, version: SignatureVersion, timeout_ms: u32) -
 
 /// Drops the cached credentials of `source` when Aliyun refused them (revoked, or expired early),
 /// so the next send fetches new ones instead of failing the same way until they expire.
-pub(super) fn forget_if_rejected(source: &CredentialSource, failure: &Failure) {
+pub(crate) fn forget_if_rejected(source: &CredentialSource, failure: &Failure) {
     if source.fixed().is_some() {
         return;
     }
@@ -208,7 +208,7 @@ pub(super) fn forget_if_rejected(source: &CredentialSource, failure: &Failure) {
 }
 
 /// Removes the cached temporary credentials of `source` from `text`.
-pub(super) fn redact_cached(source: &CredentialSource, text: &mut String) {
+pub(crate) fn redact_cached(source: &CredentialSource, text: &mut String) {
     if source.fixed().is_some() {
         return;
     }
@@ -269,9 +269,10 @@ impl Refresh<'_> {
         service: &str,
     ) -> Result<(u16, String), Failure> {
         let timeout = self.remaining(step)?;
-        let (status, mut body) = fetch_text(request, timeout, service)
+        let reply = fetch_text(request, timeout, service)
             .await
             .map_err(|failure| self.failed(step, failure))?;
+        let (status, mut body) = (reply.status, reply.body);
         self.redact(&mut body);
         Ok((status, body))
     }

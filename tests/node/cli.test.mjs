@@ -1,7 +1,6 @@
 // The package's bin (pkg/bin/cli.js) and `npm start` (scripts/start.mjs), run as child processes
 // against the verifying loopback server.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -10,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { run } from '../support/cli.mjs';
 import { configFor } from '../support/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -28,23 +28,6 @@ function writeConfig(config, name = `${randomUUID()}.json`) {
   const file = path.join(dir, name);
   writeFileSync(file, typeof config === 'string' ? config : JSON.stringify(config));
   return file;
-}
-
-/** Runs a script asynchronously (the server lives in this process, so no spawnSync). */
-function run(script, args, { env = process.env, timeout = 20_000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk) => (stderr += chunk));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeout);
-    child.on('error', reject);
-    child.on('close', (status, signal) => {
-      clearTimeout(timer);
-      resolve({ status, signal, stdout, stderr, output: stdout + stderr });
-    });
-  });
 }
 
 const cli = (args, options) => run(CLI, args, options);
@@ -254,6 +237,16 @@ describe('npm start (scripts/start.mjs)', () => {
   test('without credentials: demo against the bundled server, shows the verified signed request', async () => {
     const result = await run(START, [], { env: cleanEnv() });
     assert.equal(result.status, 0, result.output);
+    // The doctor runs first: one line per check, all ok, and its read-only calls verified too.
+    assert.match(result.stdout, /\$ connector-aliyun-sms-wasm doctor --config /);
+    assert.match(result.stdout, /ok {4}credentials +AccessKey ID LTAI-local-demo-key-id accepted/);
+    assert.match(result.stdout, /ok {4}template SMS_000000001 +used by Register, SignIn, ForgotPassword, Generic/);
+    assert.match(result.stdout, /doctor: 6 ok, 0 warn, 0 fail \(no SMS was sent\)/);
+    // Then the message, then its delivery, looked up with the status command.
+    assert.match(result.stdout, /\$ connector-aliyun-sms-wasm status --config \S+ --to "\+86 130 1234 5678" --biz-id "\d+\^0"/);
+    assert.match(result.stdout, /BizId \d+\^0 to 13012345678, sent \d{8} \(Asia\/Shanghai\): delivered/);
+    assert.match(result.stdout, /Signed requests received by the local server \(4\)/);
+    assert.doesNotMatch(result.stdout, /DID NOT verify/);
     assert.match(result.stdout, /listening|server at http:\/\/127\.0\.0\.1:\d+\//);
     assert.match(result.stdout, /Code=OK/);
     assert.match(result.stdout, /signature verified/);

@@ -5,20 +5,17 @@ import { describe, test } from 'node:test';
 import { ConnectorError, ConnectorErrorCodes, validateConfig } from '@logto/connector-kit';
 
 import createConnector, { configGuard } from '../../pkg/lib/index.js';
+import { fixtureConfig } from '../support/fixtures.mjs';
 
 const SECRET = 'config-test-secret-value';
 
-const good = () => ({
-  accessKeyId: 'LTAI-config',
-  accessKeySecret: SECRET,
-  signName: 'Logto',
-  templates: [
-    { usageType: 'SignIn', templateCode: 'SMS_1' },
-    { usageType: 'Register', templateCode: { china: 'SMS_CN', overseas: 'SMS_INT' }, type: 6 },
-    { usageType: 'ForgotPassword', templateCode: 'SMS_3', type: 2 },
-    { usageType: 'Generic', templateCode: 'SMS_G' },
-  ],
-});
+/** tests/fixtures/config.json with this file's credentials; two templates name their `type`. */
+const good = () => {
+  const config = { ...fixtureConfig(), accessKeyId: 'LTAI-config', accessKeySecret: SECRET };
+  config.templates[1].type = 6;
+  config.templates[2].type = 2;
+  return config;
+};
 
 const issuesOf = (input) => {
   const result = configGuard.safeParse(input);
@@ -34,15 +31,16 @@ describe('configGuard.safeParse', () => {
     assert.deepEqual(Object.keys(result).sort(), ['data', 'success']);
     assert.equal(result.success, true);
     assert.deepEqual(result.data, {
+      credentialType: 'access_key',
       accessKeyId: 'LTAI-config',
       accessKeySecret: SECRET,
       signatureVersion: 'v1',
       signName: 'Logto',
       templates: [
-        { usageType: 'SignIn', templateCode: 'SMS_1', type: 2 },
-        { usageType: 'Register', templateCode: { china: 'SMS_CN', overseas: 'SMS_INT' }, type: 6 },
-        { usageType: 'ForgotPassword', templateCode: 'SMS_3', type: 2 },
-        { usageType: 'Generic', templateCode: 'SMS_G', type: 2 },
+        { usageType: 'SignIn', templateCode: 'SMS_SIGNIN', type: 2 },
+        { usageType: 'Register', templateCode: { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' }, type: 6 },
+        { usageType: 'ForgotPassword', templateCode: 'SMS_FORGOT', type: 2 },
+        { usageType: 'Generic', templateCode: 'SMS_GENERIC', type: 2 },
       ],
       strictPhoneRegionNumberCheck: false,
       endpoint: 'https://dysmsapi.aliyuncs.com/',

@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { NETWORK_BOUND_MS, settlesWithin } from '../support/bounds.mjs';
 import { bigBody, endlessBody, hang, startFaultServer } from '../support/fault-server.mjs';
 import {
   configFor,
@@ -53,15 +54,6 @@ async function fault(code, { config = makeConfig(), data = message(), within } =
   return outcome;
 }
 
-/** `promise`, or a ConnectorError-less rejection if it is still pending after `ms`. */
-function settlesWithin(promise, ms) {
-  let timer;
-  const guard = new Promise((resolve, reject) => {
-    timer = setTimeout(() => reject(new Error(`still pending after ${ms} ms`)), ms);
-  });
-  return Promise.race([promise, guard]).finally(() => clearTimeout(timer));
-}
-
 async function closedPort() {
   const probe = http.createServer();
   await new Promise((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -90,8 +82,9 @@ describe('network faults -> general', () => {
 
   test('connection reset before any answer', async () => {
     server.respondNext('reset');
-    const { elapsed } = await fault('general');
+    const { error, elapsed } = await fault('general');
     assert.ok(elapsed < TIMEOUT_MS, `${elapsed} ms`);
+    assert.match(error.data.errorDescription, /^Network error calling Aliyun at http:\/\/127\.0\.0\.1:\d+\/ \(request\)/);
     assert.equal(server.requests[0].verified, true, 'the request arrived signed');
   });
 
@@ -99,6 +92,7 @@ describe('network faults -> general', () => {
     server.respondNext('drop');
     const { error, elapsed } = await fault('general');
     assert.ok(elapsed < TIMEOUT_MS, `${elapsed} ms`);
+    assert.match(error.data.errorDescription, /^Network error calling Aliyun at .* \(reading body\)/);
     assert.equal(error.data.status, undefined);
   });
 
@@ -131,11 +125,12 @@ describe('network faults -> general', () => {
     });
     try {
       const timeout = 400;
-      await expectConnectorError(
+      const { error } = await expectConnectorError(
         connector.sendMessage(message(), makeConfig({ endpoint: stalled.url, timeout })),
         'general',
         { within: timeout + MARGIN_MS },
       );
+      assert.match(error.data.errorDescription, /did not answer within 400 ms \(request aborted\)/);
       assert.equal(await stalled.closed(stalled.connections[0], 2000), true);
       await nextSendWorks();
     } finally {
@@ -149,11 +144,12 @@ describe('network faults -> general', () => {
     const trickle = await startFaultServer(endlessBody(1024, 50));
     try {
       const timeout = 500;
-      const { elapsed } = await expectConnectorError(
+      const { error, elapsed } = await expectConnectorError(
         connector.sendMessage(message(), makeConfig({ endpoint: trickle.url, timeout })),
         'general',
         { within: timeout + MARGIN_MS },
       );
+      assert.match(error.data.errorDescription, /did not answer within 500 ms \(request aborted\)/);
       assert.ok(elapsed >= timeout - 50, `${elapsed} ms`);
       const [connection] = trickle.connections;
       assert.equal(await trickle.closed(connection, 2000), true, 'the client hung up');
@@ -163,19 +159,19 @@ describe('network faults -> general', () => {
     }
   });
 
-  test('a fast endless body: rejected, never waits past the timeout, and the socket closes', async () => {
+  test('a fast endless body: cut by the size limit before a short timeout, and the socket closes', async () => {
+    // 64 KiB every 5 ms crosses the 64 KiB answer limit within the first chunks, long before the
+    // 1000 ms timeout: the size limit answers, never the timeout.
     const flood = await startFaultServer(endlessBody());
     try {
       const timeout = 1000;
-      const { error } = await settlesWithin(
-        connector.sendMessage(message(), makeConfig({ endpoint: flood.url, timeout })).then(
-          (value) => assert.fail(`resolved ${JSON.stringify(value).slice(0, 100)}`),
-          (error) => ({ error }),
-        ),
-        timeout + MARGIN_MS,
+      const { error } = await expectConnectorError(
+        settlesWithin(connector.sendMessage(message(), makeConfig({ endpoint: flood.url, timeout })), timeout + MARGIN_MS),
+        'invalid_response',
+        { within: timeout + MARGIN_MS },
       );
-      // invalid_response once a size limit cuts it, general if the timeout comes first.
-      assert.ok(['invalid_response', 'general'].includes(error.code), error.code);
+      assert.match(error.data.errorDescription, /HTTP 200\b.*\bexceeds the \d+-byte limit/, error.data.errorDescription);
+      assert.equal(error.data.status, 200);
       assert.equal(await flood.closed(flood.connections[0], 2000), true, 'the client hung up');
       await nextSendWorks();
     } finally {
@@ -190,7 +186,9 @@ describe('network faults -> general', () => {
       res.end();
     });
     try {
-      await fault('general', { config: makeConfig({ endpoint: redirector.url }) });
+      const { error } = await fault('general', { config: makeConfig({ endpoint: redirector.url }) });
+      assert.match(error.data.errorDescription, /redirect/);
+      assert.equal(error.data.status, undefined, 'the 307 is not reported as an answer');
       assert.equal(server.requests.length, 1, 'only the follow-up send reached the server');
     } finally {
       await redirector.close();
@@ -236,6 +234,7 @@ describe('answers that are not Aliyun JSON -> invalid_response', () => {
     const big = await startFaultServer(bigBody(8 << 20));
     try {
       const { error } = await fault('invalid_response', { config: makeConfig({ endpoint: big.url }) });
+      assert.match(error.data.errorDescription, /\(HTTP 200\).*exceeds the \d+-byte limit/);
       assert.ok(error.data.errorDescription.length < 1000);
     } finally {
       await big.close();
@@ -267,13 +266,14 @@ describe('the host fetch misbehaving -> general', () => {
   });
 
   test('fetch throws something that is not an Error', async () => {
-    await withFetch(
+    const { error } = await withFetch(
       () => {
         // eslint-disable-next-line no-throw-literal
         throw { weird: true };
       },
       () => expectConnectorError(connector.sendMessage(message(), makeConfig()), 'general', { within: MARGIN_MS }),
     );
+    assert.match(error.data.errorDescription, /^Network error calling Aliyun at .* \(fetch threw\)/);
     await nextSendWorks();
   });
 
@@ -295,29 +295,32 @@ describe('the host fetch misbehaving -> general', () => {
   });
 
   test('fetch rejects', async () => {
-    await withFetch(
+    const { error } = await withFetch(
       () => Promise.reject(new Error('offline')),
       () => expectConnectorError(connector.sendMessage(message(), makeConfig()), 'general', { within: MARGIN_MS }),
     );
+    assert.match(error.data.errorDescription, /^Network error calling Aliyun at .* \(request\): offline$/);
     await nextSendWorks();
   });
 
   test('fetch resolves to something that is not a Response', async () => {
     for (const value of [undefined, null, 42, 'OK']) {
-      await withFetch(
+      const { error } = await withFetch(
         () => Promise.resolve(value),
         () => expectConnectorError(connector.sendMessage(message(), makeConfig()), 'general', { within: MARGIN_MS }),
       );
+      assert.match(error.data.errorDescription, /something other than a Response/, String(value));
     }
     await nextSendWorks();
   });
 
   test('a Response whose body fails to read', async () => {
-    await withFetch(
+    const rejected = await withFetch(
       async () => ({ status: 200, text: () => Promise.reject(new Error('body stream broke')) }),
       () => expectConnectorError(connector.sendMessage(message(), makeConfig()), 'general', { within: MARGIN_MS }),
     );
-    await withFetch(
+    assert.match(rejected.error.data.errorDescription, /\(reading body\): body stream broke$/);
+    const thrown = await withFetch(
       async () => ({
         status: 200,
         text: () => {
@@ -326,13 +329,14 @@ describe('the host fetch misbehaving -> general', () => {
       }),
       () => expectConnectorError(connector.sendMessage(message(), makeConfig()), 'general', { within: MARGIN_MS }),
     );
+    assert.match(thrown.error.data.errorDescription, /\(reading body\): text\(\) threw$/);
     await nextSendWorks();
   });
 
   test('fetch that honours the AbortSignal but never answers: the timeout aborts it', async () => {
     let signal;
     const timeout = 200;
-    await withFetch(
+    const { error } = await withFetch(
       (url, init) => {
         signal = init.signal;
         return new Promise((resolve, reject) => {
@@ -344,6 +348,7 @@ describe('the host fetch misbehaving -> general', () => {
           within: timeout + MARGIN_MS,
         }),
     );
+    assert.match(error.data.errorDescription, /did not answer within 200 ms \(request aborted\)/);
     assert.equal(signal?.aborted, true, 'the AbortSignal given to fetch was aborted');
     await nextSendWorks();
   });
@@ -361,11 +366,12 @@ describe('the host fetch misbehaving -> general', () => {
     test(`TIMEOUT: ${name}: the timeout still rejects`, async () => {
       const timeout = 200;
       const bound = timeout + MARGIN_MS;
-      await withFetch(replacement, () =>
+      const { error } = await withFetch(replacement, () =>
         expectConnectorError(settlesWithin(connector.sendMessage(message(), makeConfig({ timeout })), bound + 1000), 'general', {
           within: bound,
         }),
       );
+      assert.match(error.data.errorDescription, /did not answer within 200 ms \(request aborted\)/);
       await nextSendWorks();
     });
   }
@@ -373,14 +379,22 @@ describe('the host fetch misbehaving -> general', () => {
 
 describe('many faults in a row leave nothing behind', () => {
   test('50 mixed faults, then normal sends succeed and wasm memory is steady', async () => {
-    const modes = ['reset', 'drop', 'html500', 'not-json', 'truncated', 'empty', { aliyunError: 'isp.SYSTEM_ERROR' }];
+    // [server mode, expected code, what errorDescription must say]
+    const faults = [
+      ['reset', 'general', /^Network error calling Aliyun at http:\/\/127\.0\.0\.1:\d+\/ \(request\)/],
+      ['drop', 'general', /^Network error calling Aliyun at http:\/\/127\.0\.0\.1:\d+\/ \(reading body\)/],
+      ['html500', 'invalid_response', /\(HTTP 500\): not JSON: "<html>/],
+      ['not-json', 'invalid_response', /\(HTTP 200\): not JSON: "OK"/],
+      ['truncated', 'invalid_response', /\(HTTP 200\): not JSON: "\{"Code":"OK"/],
+      ['empty', 'invalid_response', /\(HTTP 200\): not JSON: empty body/],
+      [{ aliyunError: 'isp.SYSTEM_ERROR' }, 'general', /^Aliyun SendSms failed: isp\.SYSTEM_ERROR: /],
+    ];
     const run = async () => {
       for (let i = 0; i < 50; i += 1) {
-        server.respondNext(modes[i % modes.length]);
-        await connector.sendMessage(message(), makeConfig()).then(
-          () => assert.fail('a fault resolved'),
-          (error) => assert.ok(error.code),
-        );
+        const [mode, code, description] = faults[i % faults.length];
+        server.respondNext(mode);
+        const { error } = await expectConnectorError(connector.sendMessage(message(), makeConfig()), code);
+        assert.match(error.data.errorDescription, description, JSON.stringify(mode));
       }
     };
     await run();
@@ -461,6 +475,7 @@ describe('SIZE LIMITS', () => {
     `;
     const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
       maxBuffer: 1 << 20,
+      timeout: NETWORK_BOUND_MS,
     });
     const { before, after } = JSON.parse(stdout);
     assert.ok(after - before < 1 << 20, `wasm memory grew from ${mib(before)} to ${mib(after)}`);

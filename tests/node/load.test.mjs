@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { NETWORK_BOUND_MS, settlesWithin } from '../support/bounds.mjs';
 import { collectGarbage, loadConnector, memorySample, mib, templates } from '../support/harness.mjs';
 
 const CONCURRENT = 1000;
@@ -67,7 +68,11 @@ async function batch(name) {
   server.reset();
   maxInFlight = 0;
   const started = Date.now();
-  const results = await Promise.allSettled(Array.from({ length: CONCURRENT }, (_, i) => send(name, i)));
+  const results = await settlesWithin(
+    Promise.allSettled(Array.from({ length: CONCURRENT }, (_, i) => send(name, i))),
+    2 * NETWORK_BOUND_MS,
+    `batch ${name} of ${CONCURRENT} sends (each with a 30000 ms timeout)`,
+  );
   const elapsed = Date.now() - started;
   const failed = results.filter((r) => r.status === 'rejected');
   assert.equal(

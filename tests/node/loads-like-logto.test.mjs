@@ -16,6 +16,7 @@ import { after, before, describe, test } from 'node:test';
 import { ConnectorError as RootConnectorError } from '@logto/connector-kit';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { configFor } from '../support/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const KEY_ID = 'LTAI-loader';
@@ -67,18 +68,8 @@ async function loadLikeLogto(directory, getConfig) {
   return { manifest, connector };
 }
 
-const makeConfig = (overrides = {}) => ({
-  accessKeyId: KEY_ID,
-  accessKeySecret: SECRET,
-  signName: 'Logto',
-  templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({
-    usageType,
-    templateCode: `SMS_${usageType}`,
-  })),
-  endpoint: server.url,
-  timeout: 5000,
-  ...overrides,
-});
+const makeConfig = (overrides = {}) =>
+  configFor({ url: server.url, accessKeyId: KEY_ID, accessKeySecret: SECRET, signName: 'Logto' }, overrides);
 
 const message = () => ({ to: '13012345678', type: 'SignIn', payload: { code: '123456' } });
 

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { fixturePath } from '../support/fixtures.mjs';
 import {
   createLogtoInstance,
   extractConnector,
@@ -64,7 +65,7 @@ async function checkInstance(instance) {
   server.respondNext('ok');
   server.respondNext({ aliyunError: 'isv.BUSINESS_LIMIT_CONTROL', message: 'triggers minute flow control' });
   const source = readFileSync(CHECK_SCRIPT, 'utf8');
-  const run = await runInInstance(instance, 'logto-instance-check', source, [server.url, KEY_ID, SECRET]);
+  const run = await runInInstance(instance, 'logto-instance-check', source, [server.url, KEY_ID, SECRET, fixturePath('config.json')]);
   run.requests = [...server.requests];
   return run;
 }

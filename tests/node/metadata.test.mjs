@@ -7,6 +7,7 @@ import { connectorMetadataGuard } from '@logto/connector-kit';
 import createOfficial from '@logto/connector-aliyun-sms';
 
 import createConnector, { configGuard, metadata } from '../../pkg/lib/index.js';
+import { fixtureConfig } from '../support/fixtures.mjs';
 
 const notCalled = async () => {
   throw new Error('getConfig must not be called while loading');
@@ -49,6 +50,7 @@ test('the official form items are unchanged (the secret is only marked confident
       'endpoint',
       'regionId',
       'timeout',
+      'overseas',
       'credentialType',
       'roleArn',
       'oidcProviderArn',
@@ -64,12 +66,7 @@ test('the official form items are unchanged (the secret is only marked confident
 });
 
 test('every form item key is a config field the guard understands', () => {
-  const base = {
-    accessKeyId: 'id',
-    accessKeySecret: 'secret-value',
-    signName: 'Logto',
-    templates: ['SignIn', 'Register', 'ForgotPassword', 'Generic'].map((usageType) => ({ usageType, templateCode: 'SMS_1' })),
-  };
+  const base = fixtureConfig();
   const values = {
     strictPhoneRegionNumberCheck: true,
     signatureVersion: 'v3',
@@ -77,6 +74,15 @@ test('every form item key is a config field the guard understands', () => {
     endpoint: 'https://dysmsapi.ap-southeast-1.aliyuncs.com/',
     regionId: 'ap-southeast-1',
     timeout: 5000,
+    // As the guard returns it: every default of the route filled in.
+    overseas: {
+      api: 'SendMessageToGlobe',
+      endpoint: 'https://dysmsapi.ap-southeast-1.aliyuncs.com/',
+      regionId: 'ap-southeast-1',
+      signatureVersion: 'v1',
+      message: 'Your code is {{code}}',
+      signName: 'Logto',
+    },
     credentialType: 'ram_role_arn',
     roleArn: 'acs:ram::1234567890123456:role/sms',
     oidcProviderArn: 'acs:ram::1234567890123456:oidc-provider/ack',

@@ -13,6 +13,7 @@ const pkgDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 
 test('npm publish --dry-run: no manifest corrections, only the files the package needs', async () => {
   const { stdout, stderr } = await promisify(execFile)('npm', ['publish', '--dry-run', '--json', pkgDir], {
     env: { ...process.env, npm_config_loglevel: 'warn' },
+    timeout: 60_000,
   });
   assert.doesNotMatch(stderr, /auto-corrected|errors corrected|was invalid|was normalized/, stderr);
   // npm prints the JSON summary on stdout; warnings go to stderr.
@@ -24,6 +25,7 @@ test('npm publish --dry-run: no manifest corrections, only the files the package
     'README.de.md',
     'README.md',
     'bin/cli.js',
+    'lib/config-fields.js',
     'lib/index.d.ts',
     'lib/index.js',
     'lib/wasm/aliyun_sms.js',

@@ -276,13 +276,19 @@ describe('getConfig', () => {
     assert.equal(result.Code, 'OK');
   });
 
-  test('a getConfig failure rejects sendMessage', async () => {
+  test("a getConfig failure rejects sendMessage with getConfig's own error, unchanged", async () => {
+    // README: an error thrown by Logto's getConfig passes through unchanged (as in the official connector).
+    const original = new Error('config store unavailable');
     const connector = await createConnector({
       getConfig: async () => {
-        throw new Error('config store unavailable');
+        throw original;
       },
     });
-    await assert.rejects(connector.sendMessage({ to: '13012345678', type: 'SignIn', payload: { code: '1' } }));
+    await assert.rejects(connector.sendMessage({ to: '13012345678', type: 'SignIn', payload: { code: '1' } }), (error) => {
+      assert.equal(error, original);
+      assert.equal(error.message, 'config store unavailable');
+      return true;
+    });
     assert.equal(server.requests.length, 0);
   });
 });

@@ -7,7 +7,7 @@ import { ConnectorError } from '@logto/connector-kit';
 
 import createConnector from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
-import { templates } from '../support/harness.mjs';
+import { configFor } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-v3-test';
 const SECRET = 'v3-secret-7a1c0e9d4b';
@@ -15,15 +15,8 @@ const STS_KEY_ID = 'STS.temporary-key';
 const STS_SECRET = 'sts-secret-5f2e8c1a';
 const TOKEN = 'CAIS-sts-token/with+symbols==';
 
-const config = (server, extra = {}) => ({
-  accessKeyId: KEY_ID,
-  accessKeySecret: SECRET,
-  signName: 'Logto',
-  templates: templates(),
-  endpoint: server.url,
-  timeout: 5000,
-  ...extra,
-});
+const config = (server, extra = {}) =>
+  configFor({ url: server.url, accessKeyId: KEY_ID, accessKeySecret: SECRET, signName: 'Logto' }, extra);
 
 const message = (to = '+86 130-1234-5678', type = 'SignIn') => ({
   to,
@@ -75,6 +68,43 @@ describe('signature V3 (ACS3-HMAC-SHA256)', () => {
     assert.equal(last().verified, false);
   });
 
+  test("V3 sends no unsigned content-type: every header but the runtime's own is in SignedHeaders", async () => {
+    const result = await connector.sendMessage(message(), config(server, { signatureVersion: 'v3' }));
+    assert.equal(result.Code, 'OK');
+    const record = last();
+    assert.equal(record.signatureVersion, 'v3');
+    assert.equal(record.unsignedHeader, undefined, `sent unsigned: ${record.unsignedHeader}`);
+    const signed = /SignedHeaders=([^,]+)/.exec(record.headers.authorization)?.[1].split(';') ?? [];
+    if (record.headers['content-type'] !== undefined) {
+      assert.ok(signed.includes('content-type'), `content-type ${record.headers['content-type']} is sent but not signed (${signed.join(';')})`);
+    }
+    assert.equal(record.verified, true);
+  });
+
+  test('the server refuses a V3 request that carries an unsigned content-type', async () => {
+    // The server side of the check above: a correctly signed request plus one unsigned header.
+    const before = server.requests.length;
+    const original = globalThis.fetch;
+    globalThis.fetch = (url, init = {}) => {
+      const headers = new Headers(init.headers);
+      headers.set('content-type', 'application/x-www-form-urlencoded');
+      return original(url, { ...init, headers, body: init.body ?? '' });
+    };
+    try {
+      await assert.rejects(connector.sendMessage(message(), config(server, { signatureVersion: 'v3' })), (error) => {
+        assert.ok(error instanceof ConnectorError);
+        assert.equal(error.code, 'general');
+        assert.equal(error.data.Code, 'InvalidSignedHeaders');
+        assert.match(error.data.errorDescription, /content-type/);
+        return true;
+      });
+    } finally {
+      globalThis.fetch = original;
+    }
+    assert.equal(server.requests.length, before + 1);
+    assert.equal(last().unsignedHeader, 'content-type');
+  });
+
   test('V1 stays the default and is unchanged', async () => {
     await connector.sendMessage(message());
     assert.equal(last().signatureVersion, 'v1');
@@ -115,24 +145,32 @@ describe('STS temporary credentials (securityToken)', () => {
       const sts = config(server, { accessKeyId: STS_KEY_ID, accessKeySecret: STS_SECRET, signatureVersion });
       await assert.rejects(connector.sendMessage(message(), sts), (error) => {
         assert.ok(error instanceof ConnectorError);
+        assert.equal(error.code, 'general');
         assert.equal(error.data.Code, 'MissingSecurityToken');
+        assert.match(error.data.errorDescription, /MissingSecurityToken/);
         return true;
       });
     });
 
     test(`${signatureVersion}: a wrong token is refused and never echoed in the error`, async () => {
+      const wrongToken = 'CAIS-wrong-token-value';
       const sts = config(server, {
         accessKeyId: STS_KEY_ID,
         accessKeySecret: STS_SECRET,
-        securityToken: 'CAIS-wrong-token-value',
+        securityToken: wrongToken,
         signatureVersion,
       });
       await assert.rejects(connector.sendMessage(message(), sts), (error) => {
+        assert.ok(error instanceof ConnectorError);
+        assert.equal(error.code, 'general');
         assert.equal(error.data.Code, 'InvalidSecurityToken.MismatchWithAccessKey');
-        const text = `${error.message} ${JSON.stringify(error.data)}`;
+        const text = `${error.message} ${error.stack} ${JSON.stringify(error.data)}`;
+        assert.ok(!text.includes(wrongToken), `the token is echoed: ${text}`);
         assert.ok(!text.includes(STS_SECRET));
         return true;
       });
+      // The server did echo it, so the check above is one that can fail.
+      assert.ok(last().outcome.message.includes(wrongToken), last().outcome.message);
     });
   }
 

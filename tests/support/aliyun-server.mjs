@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// A local stand-in for Aliyun's dysmsapi `SendSms` endpoint: RPC style with signature version 1.0
+// A local stand-in for Aliyun's dysmsapi endpoint (`SendSms`, and the read-only `GetSmsSign`,
+// `GetSmsTemplate` and `QuerySendDetails`): RPC style with signature version 1.0
 // (HMAC-SHA1, parameters in a form), or signature V3 (ACS3-HMAC-SHA256: parameters in the query,
-// signed x-acs-* headers and an Authorization header).
+// signed x-acs-* headers and an Authorization header; any other header the client sends, beyond
+// what the HTTP runtime adds itself, must be signed too, so an unsigned content-type is refused).
 //
 // It verifies every request on its own terms: its own RFC 3986 encoder, its own canonical query
 // and HMAC-SHA1 (node:crypto), and its own checks of each parameter. Nothing here is imported from
@@ -21,11 +23,31 @@
 //   server.respondNext(mode) // how the next request is answered (queued, one-shot)
 //   await server.close()
 //
+// Read-only actions (state set per name, code or BizId; anything not set is approved, has a
+// `${code}` template, or was delivered):
+//   server.setSign(name, 'approved' | 'under_review' | 'rejected' | 'cancelled' | 'unknown'
+//                  | { state, reason } | { status: 7 })         // GetSmsSign
+//   server.setTemplate(code, same states, or { state, content, reason })   // GetSmsTemplate
+//   server.messages        // every accepted SendSms: [{ bizId, phoneNumber, templateCode, ... }]
+//   server.addMessage({ phoneNumber, templateCode?, content?, sentAt? }) // a record; returns its BizId
+//   server.setDelivery(bizId, 'waiting' | 'failed' | 'delivered' | { state, errCode }) // one message
+//   server.setDeliveryState(state)   // every message without its own (default 'delivered')
+//   server.setDenied(['GetSmsTemplate'])  // RAM refuses these actions (Forbidden.RAM, HTTP 403)
+//   server.setClockSkew(ms)  // the server's clock (Timestamp check and Date header) runs ms ahead
+//   server.setDateHeader(false) // answers without a Date header
+//
 // A mode is 'ok' (verify, answer like Aliyun would), { aliyunError: code, status?, message? },
 // { status, body, contentType? } (raw answer), 'html500', 'truncated', 'not-json', 'empty',
 // 'hang' (never answer), 'drop' (destroy the socket mid-body), 'reset' (destroy it before any
 // answer) or 'huge' (a multi-megabyte non-JSON body). Whatever the mode, the request is parsed and
 // verified and its record lands in `requests` before the answer is chosen.
+//
+// International site: `startAliyunServer({ actions: ['SendSms', 'SendMessageToGlobe'], ... })` also
+// serves `SendMessageToGlobe` (API 2018-05-01). Its business answers are HTTP 200 with
+// `ResponseCode`/`ResponseDescription` (OK: plus MessageId, Segments, To, From, NumberDetail);
+// rejected requests (signature, key, ...) get the common `Code`/`Message` envelope, as for SendSms.
+// `{ aliyunError }` modes answer in the envelope of the request's action (status 200: business).
+// `senderIds`, when given, lists the sender IDs (`From`) it accepts; others get INVALID_SENDERID.
 //
 // Standalone: `node tests/support/aliyun-server.mjs [--port 0] [--access-key-id ID]
 // [--access-key-secret SECRET]` prints its URL and logs each signed request it receives.
@@ -49,6 +71,21 @@ export const API = Object.freeze({
   signatureVersion: '1.0',
 });
 
+/** `SendMessageToGlobe`: served only by instances that list it in `actions`. */
+export const GLOBE_API = Object.freeze({ action: 'SendMessageToGlobe', version: '2018-05-01' });
+
+/** Each action's version and its own required parameters (checked after the common ones). */
+export const ACTIONS = Object.freeze({
+  [API.action]: { version: API.version, required: ['PhoneNumbers', 'SignName', 'TemplateCode'] },
+  GetSmsSign: { version: API.version, required: ['SignName'] },
+  GetSmsTemplate: { version: API.version, required: ['TemplateCode'] },
+  QuerySendDetails: { version: API.version, required: ['PhoneNumber', 'SendDate', 'PageSize', 'CurrentPage'] },
+  [GLOBE_API.action]: { version: GLOBE_API.version, required: ['To', 'Message'] },
+});
+
+/** What an instance serves unless told otherwise: the mainland site's dysmsapi actions. */
+const MAINLAND_ACTIONS = [API.action, 'GetSmsSign', 'GetSmsTemplate', 'QuerySendDetails'];
+
 /** How far `Timestamp` may be from the server's clock, as Aliyun allows. */
 export const TIMESTAMP_TOLERANCE_MS = 15 * 60 * 1000;
 const MAX_BODY_BYTES = 64 * 1024;
@@ -57,17 +94,20 @@ const REQUIRED_PARAMETERS = [
   'AccessKeyId',
   'Action',
   'Format',
-  'PhoneNumbers',
   'RegionId',
   'Signature',
   'SignatureMethod',
   'SignatureNonce',
   'SignatureVersion',
-  'SignName',
-  'TemplateCode',
   'Timestamp',
   'Version',
 ];
+
+/** Review states as GetSmsSign / GetSmsTemplate number them. */
+const REVIEW_STATUS = { under_review: 0, approved: 1, rejected: 2, cancelled: 10 };
+const DEFAULT_TEMPLATE_CONTENT = 'Your verification code is ${code}. It expires in 5 minutes.';
+/** QuerySendDetails' SendStatus per delivery state. */
+const SEND_STATUS = { waiting: 1, failed: 2, delivered: 3 };
 
 const UUID_V4 = /^[\da-f]{8}-[\da-f]{4}-4[\da-f]{3}-[89ab][\da-f]{3}-[\da-f]{12}$/i;
 const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
@@ -125,6 +165,31 @@ export function signV3(canonicalRequest, secret) {
   const stringToSign = `ACS3-HMAC-SHA256\n${createHash('sha256').update(canonicalRequest, 'utf8').digest('hex')}`;
   return createHmac('sha256', secret).update(stringToSign, 'utf8').digest('hex');
 }
+
+/**
+ * Headers the HTTP runtime adds on its own (Node's fetch, a browser), which a V3 request may carry
+ * unsigned. The V3 guide requires every other header present, Authorization excepted, to be in
+ * SignedHeaders; Alibaba Cloud's SDKs never send an unsigned `content-type`, so neither may we.
+ */
+const RUNTIME_HEADERS = new Set([
+  'accept',
+  'accept-encoding',
+  'accept-language',
+  'cache-control',
+  'connection',
+  'content-length',
+  'dnt',
+  'host',
+  'keep-alive',
+  'origin',
+  'pragma',
+  'priority',
+  'referer',
+  'te',
+  'transfer-encoding',
+  'user-agent',
+]);
+const isRuntimeHeader = (name) => RUNTIME_HEADERS.has(name) || name.startsWith('sec-');
 
 const AUTHORIZATION_V3 = /^ACS3-HMAC-SHA256 Credential=([^,]+),SignedHeaders=([^,]+),Signature=([0-9a-f]{64})$/;
 
@@ -226,9 +291,31 @@ function templateParamProblem(text) {
 // ---------------------------------------------------------------------------------------------
 // The server.
 
+/** A few countries by calling code, for SendMessageToGlobe's NumberDetail. */
+function numberDetail(to) {
+  const known = [
+    ['852', { Country: 'Hong Kong, China', Region: 'HongKong', Carrier: 'CMHK' }],
+    ['44', { Country: 'United Kingdom', Region: 'United Kingdom', Carrier: 'EE' }],
+    ['1', { Country: 'United States', Region: 'United States', Carrier: 'T-Mobile' }],
+  ];
+  return known.find(([prefix]) => to.startsWith(prefix))?.[1] ?? { Country: 'Unknown', Region: 'Unknown', Carrier: 'Unknown' };
+}
+
 function bizId() {
   return `${randomInt(100_000, 999_999)}${Date.now()}^0`;
 }
+
+/** Asia/Shanghai (UTC+8) wall time of `millis`: `YYYYMMDD` and `YYYY-MM-DD hh:mm:ss`. */
+function shanghai(millis) {
+  const iso = new Date(millis + 8 * 3600 * 1000).toISOString();
+  return { day: iso.slice(0, 10).replaceAll('-', ''), time: `${iso.slice(0, 10)} ${iso.slice(11, 19)}` };
+}
+
+/** Mainland numbers compare by their 11 national digits, with or without 86. */
+const national = (digits) => (/^861\d{10}$/.test(digits) ? digits.slice(2) : digits);
+
+/** `'rejected'` or `{ state, reason, status, content }` as one object. */
+const reviewEntry = (value) => (typeof value === 'string' ? { state: value } : { ...value });
 
 /**
  * Starts the server on 127.0.0.1.
@@ -240,6 +327,8 @@ function bizId() {
  * @param {string[]} [options.signNames] When given, other SignNames get isv.SMS_SIGNATURE_ILLEGAL.
  * @param {string[]} [options.templateCodes] When given, other codes get isv.SMS_TEMPLATE_ILLEGAL.
  * @param {() => number} [options.now] Clock for the Timestamp check.
+ * @param {string[]} [options.actions] Actions served (default: SendSms and the read-only 2017-05-25 ones); others get InvalidAction.NotFound.
+ * @param {string[]} [options.senderIds] When given, other SendMessageToGlobe `From` values get INVALID_SENDERID.
  */
 export async function startAliyunServer({
   credentials = { [DEMO_CREDENTIALS.accessKeyId]: DEMO_CREDENTIALS.accessKeySecret },
@@ -250,11 +339,127 @@ export async function startAliyunServer({
   securityTokens = {},
   expirations = {},
   now = Date.now,
+  actions = MAINLAND_ACTIONS,
+  senderIds,
 } = {}) {
   const requests = [];
   const usedNonces = new Set();
   const pending = [];
   let mode = 'ok';
+  const signs = new Map();
+  const smsTemplates = new Map();
+  const messages = [];
+  const deliveries = new Map();
+  let deliveryState = 'delivered';
+  let denied = new Set();
+  let clockSkew = 0;
+  let dateHeader = true;
+  /** The server's clock: what the Timestamp is checked against and the Date header says. */
+  const serverNow = () => now() + clockSkew;
+
+  function review(entry, fields) {
+    const status = entry.status ?? REVIEW_STATUS[entry.state];
+    if (status === undefined) throw new Error(`Unknown review state ${JSON.stringify(entry.state)}`);
+    const answer = { ...fields, CreateDate: shanghai(serverNow() - 86_400_000).time };
+    if (status === 2) {
+      answer.AuditInfo = { RejectInfo: entry.reason ?? 'The material does not support this application.', AuditDate: shanghai(serverNow()).time };
+    }
+    return answer;
+  }
+
+  function getSmsSign(params) {
+    const entry = reviewEntry(signs.get(params.SignName) ?? 'approved');
+    if (entry.state === 'unknown') {
+      return { status: 200, code: 'isv.SMS_SIGNATURE_ILLEGAL', message: 'This account has no such signature.' };
+    }
+    const status = entry.status ?? REVIEW_STATUS[entry.state];
+    return { status: 200, code: 'OK', message: 'OK', fields: review(entry, { SignName: params.SignName, SignStatus: status }) };
+  }
+
+  function getSmsTemplate(params) {
+    const entry = reviewEntry(smsTemplates.get(params.TemplateCode) ?? 'approved');
+    if (entry.state === 'unknown') {
+      return { status: 200, code: 'isv.SMS_TEMPLATE_ILLEGAL', message: 'This account has no such template.' };
+    }
+    const status = entry.status ?? REVIEW_STATUS[entry.state];
+    const fields = {
+      TemplateCode: params.TemplateCode,
+      TemplateName: `Template ${params.TemplateCode}`,
+      TemplateContent: entry.content ?? DEFAULT_TEMPLATE_CONTENT,
+      TemplateType: '0',
+      TemplateStatus: String(status),
+    };
+    return { status: 200, code: 'OK', message: 'OK', fields: review(entry, fields) };
+  }
+
+  function addMessage({ phoneNumber, templateCode = 'SMS_000000001', content, sentAt = serverNow(), signName = 'Logto' }) {
+    const id = bizId();
+    messages.push({ bizId: id, phoneNumber, templateCode, signName, content: content ?? `【${signName}】${DEFAULT_TEMPLATE_CONTENT}`, sentAt });
+    return id;
+  }
+
+  function sendSms(params) {
+    const problem = businessProblem(params);
+    if (problem) return problem;
+    const entry = reviewEntry(smsTemplates.get(params.TemplateCode) ?? 'approved');
+    const values = params.TemplateParam ? JSON.parse(params.TemplateParam) : {};
+    const text = (entry.content ?? DEFAULT_TEMPLATE_CONTENT).replaceAll(/\$\{(\w+)\}/g, (_, name) => values[name] ?? '');
+    // Recorded when answered 'ok' (see respond), so a simulated failure leaves no message behind.
+    const message = { phoneNumber: params.PhoneNumbers, templateCode: params.TemplateCode, signName: params.SignName, content: `【${params.SignName}】${text}` };
+    return { status: 200, code: 'OK', message: 'OK', send: message };
+  }
+
+  function querySendDetails(params) {
+    if (!PHONE_DIGITS.test(params.PhoneNumber)) {
+      return { status: 200, code: 'isv.MOBILE_NUMBER_ILLEGAL', message: 'Illegal mobile number.' };
+    }
+    const pageSize = Number(params.PageSize);
+    const page = Number(params.CurrentPage);
+    if (!/^\d{8}$/.test(params.SendDate) || !Number.isInteger(pageSize) || pageSize < 1 || pageSize > 50 || !Number.isInteger(page) || page < 1) {
+      return { status: 200, code: 'isv.INVALID_PARAMETERS', message: 'SendDate must be yyyyMMdd, PageSize 1 to 50, CurrentPage from 1.' };
+    }
+    const found = messages.filter(
+      (m) =>
+        national(m.phoneNumber) === national(params.PhoneNumber) &&
+        shanghai(m.sentAt).day === params.SendDate &&
+        (params.BizId === undefined || params.BizId === '' || m.bizId === params.BizId),
+    );
+    const records = found.slice((page - 1) * pageSize, page * pageSize).map((m) => {
+      const delivery = reviewEntry(deliveries.get(m.bizId) ?? deliveryState);
+      const record = {
+        PhoneNum: m.phoneNumber,
+        SendStatus: SEND_STATUS[delivery.state],
+        ErrCode: delivery.errCode ?? { waiting: '', failed: 'MK:0001', delivered: 'DELIVERED' }[delivery.state],
+        TemplateCode: m.templateCode,
+        Content: m.content,
+        SendDate: shanghai(m.sentAt).time,
+        ReceiveDate: delivery.state === 'waiting' ? '' : shanghai(m.sentAt + 3000).time,
+        OutId: '',
+      };
+      if (record.SendStatus === undefined) throw new Error(`Unknown delivery state ${JSON.stringify(delivery.state)}`);
+      return record;
+    });
+    return { status: 200, code: 'OK', message: 'OK', fields: { TotalCount: found.length, SmsSendDetailDTOs: { SmsSendDetailDTO: records } } };
+  }
+
+  /** What a verified request of `action` gets. */
+  function answer(action, params) {
+    if (denied.has(action)) {
+      return { status: 403, code: 'Forbidden.RAM', message: `This AccessKey may not call ${action}: grant dysms:${action}.` };
+    }
+    switch (action) {
+      case 'GetSmsSign':
+        return getSmsSign(params);
+      case 'GetSmsTemplate':
+        return getSmsTemplate(params);
+      case 'QuerySendDetails':
+        return querySendDetails(params);
+      case GLOBE_API.action:
+        return globeProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
+      default:
+        return sendSms(params);
+    }
+  }
 
   /** STS: a key id with a configured token must present exactly that token. */
   function tokenProblem(accessKeyId, token) {
@@ -263,7 +468,12 @@ export async function startAliyunServer({
       return { status: 400, code: 'MissingSecurityToken', message: 'SecurityToken is mandatory for temporary credentials.' };
     }
     if (!safeEqual(token, securityTokens[accessKeyId])) {
-      return { status: 400, code: 'InvalidSecurityToken.MismatchWithAccessKey', message: 'The security token does not match the access key.' };
+      // Echoes what it was given, as Aliyun echoes its string to sign: a client must not pass it on.
+      return {
+        status: 400,
+        code: 'InvalidSecurityToken.MismatchWithAccessKey',
+        message: `The security token ${token} does not match the access key.`,
+      };
     }
     if (Object.hasOwn(expirations, accessKeyId) && now() >= expirations[accessKeyId]) {
       return { status: 400, code: 'InvalidSecurityToken.Expired', message: 'Specified SecurityToken is expired.' };
@@ -271,8 +481,26 @@ export async function startAliyunServer({
     return undefined;
   }
 
+  /** The served action's spec, or undefined. */
+  const served = (action) => (actions.includes(action) ? ACTIONS[action] : undefined);
+
+  /** SendMessageToGlobe's business checks, answered with HTTP 200 (ResponseCode). */
+  function globeProblem(params) {
+    if (!PHONE_DIGITS.test(params.To)) {
+      return { status: 200, code: 'MOBILE_NUMBER_ILLEGAL', message: 'The format of the mobile number is invalid.' };
+    }
+    if (/^86\d{11}$/.test(params.To)) {
+      return { status: 200, code: 'COUNTRY_RESTRICTED', message: 'Numbers in mainland China are not supported.' };
+    }
+    if (params.From !== undefined && senderIds && !senderIds.includes(params.From)) {
+      return { status: 200, code: 'INVALID_SENDERID', message: 'The sender ID is invalid or not approved.' };
+    }
+    return undefined;
+  }
+
   /** Aliyun's business checks, answered with HTTP 200 and an isv.* code. */
   function businessProblem(params) {
+    if (params.Action === GLOBE_API.action) return globeProblem(params);
     if (!PHONE_DIGITS.test(params.PhoneNumbers ?? '')) {
       return { status: 200, code: 'isv.MOBILE_NUMBER_ILLEGAL', message: 'Illegal mobile number.' };
     }
@@ -298,9 +526,13 @@ export async function startAliyunServer({
     }
     const [, accessKeyId, signedHeaders, given] = match;
     record.accessKeyId = accessKeyId;
-    const expectedHeaders = { 'x-acs-action': API.action, 'x-acs-version': API.version };
-    for (const [name, value] of Object.entries(expectedHeaders)) {
-      if (headers[name] !== value) return { status: 400, code: 'InvalidParameter', message: `${name} must be ${value}` };
+    const spec = served(headers['x-acs-action']);
+    if (!spec) {
+      return { status: 404, code: 'InvalidAction.NotFound', message: 'Specified api is not found, please check your url and method.' };
+    }
+    record.action = headers['x-acs-action'];
+    if (headers['x-acs-version'] !== spec.version) {
+      return { status: 400, code: 'InvalidParameter', message: `x-acs-version must be ${spec.version}` };
     }
     for (const name of ['x-acs-date', 'x-acs-signature-nonce', 'x-acs-content-sha256']) {
       if (!headers[name]) return { status: 400, code: `Missing${name}`, message: `${name} is mandatory.` };
@@ -311,7 +543,18 @@ export async function startAliyunServer({
     if (unsigned || [...names].sort().join(';') !== signedHeaders) {
       return { status: 400, code: 'InvalidSignedHeaders', message: `SignedHeaders must list host and every x-acs-* header, sorted (${unsigned ?? 'order'})` };
     }
-    const late = timestampProblem(headers['x-acs-date'], now());
+    const unsignedSent = Object.keys(headers).find(
+      (name) => name !== 'authorization' && !isRuntimeHeader(name) && !names.includes(name),
+    );
+    if (unsignedSent !== undefined) {
+      record.unsignedHeader = unsignedSent;
+      return {
+        status: 400,
+        code: 'InvalidSignedHeaders',
+        message: `The header ${unsignedSent} is sent but not in SignedHeaders: every header but Authorization must be signed.`,
+      };
+    }
+    const late = timestampProblem(headers['x-acs-date'], serverNow());
     if (late) return { status: 400, code: late[0], message: late[1] };
     const bodyHash = createHash('sha256').update(record.rawBody, 'utf8').digest('hex');
     if (headers['x-acs-content-sha256'] !== bodyHash) {
@@ -346,10 +589,10 @@ export async function startAliyunServer({
     usedNonces.add(nonce);
     const token = tokenProblem(accessKeyId, headers['x-acs-security-token']);
     if (token) return token;
-    for (const name of ['PhoneNumbers', 'SignName', 'TemplateCode']) {
+    for (const name of spec.required) {
       if (!params[name]) return { status: 400, code: `Missing${name}`, message: `${name} is mandatory for this action.` };
     }
-    return businessProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
+    return answer(record.action, { ...params, Action: record.action });
   }
 
   function verify(record) {
@@ -361,10 +604,16 @@ export async function startAliyunServer({
     if (missing) {
       return { status: 400, code: `Missing${missing}`, message: `${missing} is mandatory for this action.` };
     }
-    if (params.Action !== API.action) {
+    const spec = served(params.Action);
+    if (!spec) {
       return { status: 404, code: 'InvalidAction.NotFound', message: `Specified api is not found, please check your url and method.` };
     }
-    if (params.Version !== API.version) {
+    record.action = params.Action;
+    const missingOwn = spec.required.find((name) => params[name] === undefined || params[name] === '');
+    if (missingOwn) {
+      return { status: 400, code: `Missing${missingOwn}`, message: `${missingOwn} is mandatory for this action.` };
+    }
+    if (params.Version !== spec.version) {
       return { status: 400, code: 'InvalidVersion', message: `Specified parameter Version is not valid.` };
     }
     // Aliyun reads Format case-insensitively (the official TypeScript connector sends "json").
@@ -383,7 +632,7 @@ export async function startAliyunServer({
     if (!UUID_V4.test(params.SignatureNonce)) {
       return { status: 400, code: 'InvalidSignatureNonce', message: 'SignatureNonce must be a version 4 UUID.' };
     }
-    const late = timestampProblem(params.Timestamp, now());
+    const late = timestampProblem(params.Timestamp, serverNow());
     if (late) return { status: 400, code: late[0], message: late[1] };
     if (!Object.hasOwn(credentials, params.AccessKeyId)) {
       return { status: 404, code: 'InvalidAccessKeyId.NotFound', message: 'Specified access key is not found.' };
@@ -411,7 +660,7 @@ export async function startAliyunServer({
     record.accessKeyId = params.AccessKeyId;
     const token = tokenProblem(params.AccessKeyId, params.SecurityToken);
     if (token) return token;
-    return businessProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
+    return answer(params.Action, params);
   }
 
   function sendJson(res, status, object, requestId) {
@@ -424,10 +673,41 @@ export async function startAliyunServer({
     res.end(text);
   }
 
-  function respond(res, chosen, outcome, requestId) {
+  /** A SendMessageToGlobe answer: business outcomes (HTTP 200) as ResponseCode, others as Code. */
+  function globeBody(record, status, code, message, requestId) {
+    if (status !== 200) return { Code: code, Message: message, RequestId: requestId };
+    const body = { ResponseCode: code, ResponseDescription: message, RequestId: requestId };
+    if (code === 'OK') {
+      const text = record.params.Message ?? '';
+      // GSM-7 text fits 160 characters a part, anything else 70.
+      const perPart = /^[\x20-\x7e\n\r]*$/.test(text) ? 160 : 70;
+      Object.assign(body, {
+        ResponseDescription: 'The SMS Send Request was accepted',
+        MessageId: `${randomInt(100_000, 999_999)}${Date.now()}`,
+        Segments: String(Math.max(1, Math.ceil([...text].length / perPart))),
+        To: record.params.To,
+        NumberDetail: numberDetail(record.params.To ?? ''),
+      });
+      if (record.params.From !== undefined) body.From = record.params.From;
+    }
+    return body;
+  }
+
+  function respond(res, chosen, outcome, requestId, record) {
+    if (record.action === GLOBE_API.action && (chosen === 'ok' || (chosen !== null && typeof chosen === 'object' && 'aliyunError' in chosen))) {
+      const [status, code, message] =
+        chosen === 'ok'
+          ? [outcome.status, outcome.code, outcome.message]
+          : [chosen.status ?? 200, chosen.aliyunError, chosen.message ?? `Simulated ${chosen.aliyunError}`];
+      sendJson(res, status, globeBody(record, status, code, message, requestId), requestId);
+      return;
+    }
     if (chosen === 'ok') {
-      const body = { Code: outcome.code, Message: outcome.message, RequestId: requestId };
-      if (outcome.code === 'OK') body.BizId = bizId();
+      const body = { Code: outcome.code, Message: outcome.message, RequestId: requestId, ...outcome.fields };
+      if (outcome.send) {
+        body.BizId = bizId();
+        messages.push({ ...outcome.send, bizId: body.BizId, sentAt: serverNow() });
+      }
       if (outcome.code === 'SignatureDoesNotMatch' || outcome.code.startsWith('InvalidAccessKeyId')) {
         body.Recommend = 'https://api.aliyun.com/troubleshoot';
         body.HostId = 'dysmsapi.aliyuncs.com';
@@ -498,6 +778,8 @@ export async function startAliyunServer({
     );
     res.setHeader('access-control-expose-headers', 'x-acs-request-id');
     res.setHeader('access-control-max-age', '600');
+    res.sendDate = false;
+    if (dateHeader) res.setHeader('date', new Date(serverNow()).toUTCString());
     if (req.method === 'OPTIONS') {
       res.writeHead(204);
       res.end();
@@ -542,7 +824,7 @@ export async function startAliyunServer({
     record.mode = chosen;
     requests.push(record);
     log?.(formatRequest(record), record);
-    respond(res, chosen, outcome, requestId);
+    respond(res, chosen, outcome, requestId, record);
   }
 
   const server = http.createServer((req, res) => {
@@ -571,6 +853,29 @@ export async function startAliyunServer({
     port: actualPort,
     requests,
     credentials,
+    messages,
+    setSign(name, state) {
+      signs.set(name, state);
+    },
+    setTemplate(code, state) {
+      smsTemplates.set(code, state);
+    },
+    addMessage,
+    setDelivery(id, state) {
+      deliveries.set(id, state);
+    },
+    setDeliveryState(state) {
+      deliveryState = state;
+    },
+    setDenied(actions) {
+      denied = new Set(actions);
+    },
+    setClockSkew(millis) {
+      clockSkew = millis;
+    },
+    setDateHeader(on) {
+      dateHeader = on;
+    },
     /** How every following request is answered ('ok' by default). */
     setMode(next) {
       mode = next;
@@ -579,11 +884,19 @@ export async function startAliyunServer({
     respondNext(next) {
       pending.push(next);
     },
-    /** Forgets recorded requests and queued answers (nonces stay used). */
+    /** Forgets recorded requests, queued answers and every state set above (nonces stay used). */
     reset() {
       requests.length = 0;
       pending.length = 0;
       mode = 'ok';
+      signs.clear();
+      smsTemplates.clear();
+      messages.length = 0;
+      deliveries.clear();
+      deliveryState = 'delivered';
+      denied = new Set();
+      clockSkew = 0;
+      dateHeader = true;
     },
     close() {
       closing ??= new Promise((resolve) => {

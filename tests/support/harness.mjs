@@ -9,6 +9,7 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
 import createConnector, { getSignature } from '../../pkg/lib/index.js';
 import * as glue from '../../pkg/lib/wasm/aliyun_sms.js';
+import { fixtureConfig } from './fixtures.mjs';
 
 export { ConnectorError, ConnectorErrorCodes, createConnector, getSignature };
 
@@ -22,25 +23,27 @@ export const loadConnector = () =>
     },
   });
 
-export const templates = () => [
-  { usageType: 'SignIn', templateCode: 'SMS_SIGNIN' },
-  { usageType: 'Register', templateCode: { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' } },
-  { usageType: 'ForgotPassword', templateCode: 'SMS_FORGOT' },
-  { usageType: 'Generic', templateCode: 'SMS_GENERIC' },
-];
+/** The four templates of tests/fixtures/config.json (a fresh copy). */
+export const templates = () => fixtureConfig().templates;
 
 export const message = (to = '13012345678') => ({ to, type: 'SignIn', payload: { code: '123456' } });
 
-/** A valid config for a loopback Aliyun server: the four templates above, then `overrides`. */
-export const configFor = ({ url, accessKeyId, accessKeySecret, signName, timeout = 5000 }, overrides = {}) => ({
-  accessKeyId,
-  accessKeySecret,
-  signName,
-  templates: templates(),
-  endpoint: url,
-  timeout,
-  ...overrides,
-});
+/**
+ * A valid config for a loopback Aliyun server: tests/fixtures/config.json with these credentials,
+ * sign name (the fixture's when not given), endpoint and timeout, then `overrides`.
+ */
+export const configFor = ({ url, accessKeyId, accessKeySecret, signName, timeout = 5000 }, overrides = {}) => {
+  const fixture = fixtureConfig();
+  return {
+    ...fixture,
+    accessKeyId,
+    accessKeySecret,
+    signName: signName ?? fixture.signName,
+    endpoint: url,
+    timeout,
+    ...overrides,
+  };
+};
 
 /**
  * Awaits `promise`, which must reject with the host's ConnectorError of `code` within `within` ms.

@@ -3,14 +3,16 @@
 // in Logto core. It drives the connectors in ./connectors/ through @logto/cli's own loader
 // (the code Logto core uses) and writes what it saw, as JSON, to the file named by argv[2].
 //
-//   node logto-instance-check.mjs <result.json> <server url> <access key id> <access key secret>
+//   node logto-instance-check.mjs <result.json> <server url> <access key id> <access key secret> <config fixture>
+//
+// <config fixture> is the absolute path of tests/fixtures/config.json, the shared four-template config.
 //
 // It asserts nothing itself: the test reads the JSON and decides.
 
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const [resultFile, serverUrl, accessKeyId, accessKeySecret] = process.argv.slice(2);
+const [resultFile, serverUrl, accessKeyId, accessKeySecret, configFixture] = process.argv.slice(2);
 const CONNECTOR_ID = 'aliyun-short-message-service';
 
 const logs = [];
@@ -44,15 +46,10 @@ const settle = async (promise) => {
 };
 
 const goodConfig = {
+  ...JSON.parse(await readFile(configFixture, 'utf8')),
   accessKeyId,
   accessKeySecret,
   signName: 'Logto Loader Test',
-  templates: [
-    { usageType: 'SignIn', templateCode: 'SMS_SIGNIN' },
-    { usageType: 'Register', templateCode: { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' } },
-    { usageType: 'ForgotPassword', templateCode: 'SMS_FORGOT' },
-    { usageType: 'Generic', templateCode: 'SMS_GENERIC' },
-  ],
   strictPhoneRegionNumberCheck: false,
   endpoint: serverUrl,
   timeout: 20_000,

@@ -60,6 +60,7 @@ export function quietNpmEnv(cacheDir) {
 export async function npmPack(packageDir, destination, env) {
   const { stdout } = await execFileAsync('npm', ['pack', packageDir, '--pack-destination', destination, '--json'], {
     env,
+    timeout: 60_000,
     maxBuffer: 16 * 1024 * 1024,
   });
   const [entry] = JSON.parse(stdout);
@@ -99,7 +100,7 @@ export async function runLogtoCli(args, { cwd, env }) {
     const { stdout, stderr } = await execFileAsync(process.execPath, [logtoCliBin, ...args], {
       cwd,
       env,
-      timeout: 120_000,
+      timeout: 60_000,
       maxBuffer: 16 * 1024 * 1024,
     });
     return { code: 0, stdout, stderr };
@@ -125,7 +126,7 @@ export async function runInInstance(instance, name, source, args = [], { env = p
     ({ stdout, stderr } = await execFileAsync(process.execPath, [script, resultFile, ...args], {
       cwd: instance.coreDir,
       env,
-      timeout: 120_000,
+      timeout: 60_000,
       maxBuffer: 16 * 1024 * 1024,
     }));
   } catch (error) {

@@ -1,0 +1,564 @@
+use serde_json::json;
+
+use super::*;
+use crate::config::validate;
+
+const SECRET: &str = "doctor-secret-value-1234";
+const DATE: &str = "Tue, 01 Dec 2026 02:00:00 GMT";
+/// `DATE` as milliseconds, worked out by hand: 20788 days after 1970-01-01, plus two hours.
+const DATE_MILLIS: u64 = 20_788 * 86_400_000 + 2 * 3_600_000;
+
+fn config_with(extra: serde_json::Value) -> Config {
+    let mut value = json!({
+        "accessKeyId": "LTAI-doctor",
+        "accessKeySecret": SECRET,
+        "signName": "Logto",
+        "templates": [
+            { "usageType": "SignIn", "templateCode": "SMS_SIGNIN" },
+            { "usageType": "Register", "templateCode": { "china": "SMS_REG_CN", "overseas": "SMS_REG_INT" } },
+            { "usageType": "ForgotPassword", "templateCode": "SMS_SIGNIN" },
+            { "usageType": "Generic", "templateCode": "SMS_GENERIC" }
+        ]
+    });
+    if let (Some(object), Some(extra)) = (value.as_object_mut(), extra.as_object()) {
+        object.extend(extra.clone());
+    }
+    validate(&value).unwrap()
+}
+
+fn config() -> Config {
+    config_with(json!({}))
+}
+
+/// A probe answered `offset_millis` after the endpoint's `Date` (negative: before it).
+fn probe<T>(result: Result<T, Failure>, offset_millis: i64) -> Probe<T> {
+    Probe {
+        answered: true,
+        date: Some(DATE.into()),
+        local_millis: (DATE_MILLIS as i64 + 500 + offset_millis) as u64,
+        result,
+    }
+}
+
+fn sign(body: &str) -> Probe<SmsSign> {
+    sign_with_status(200, body)
+}
+
+fn sign_with_status(status: u16, body: &str) -> Probe<SmsSign> {
+    probe(get_sms_sign::parse(status, body), 2000)
+}
+
+fn approved_sign() -> Probe<SmsSign> {
+    sign(r#"{"Code":"OK","RequestId":"R","SignName":"Logto","SignStatus":1}"#)
+}
+
+fn template(body: &str) -> Probe<SmsTemplate> {
+    probe(get_sms_template::parse(200, body), 0)
+}
+
+fn good_template() -> Probe<SmsTemplate> {
+    template(r#"{"Code":"OK","TemplateStatus":"1","TemplateContent":"Your code is ${code}"}"#)
+}
+
+/// Diagnoses `config` with `sign`, every template answering `templates(code)`.
+fn run(
+    config: &Config,
+    sign: Probe<SmsSign>,
+    templates: impl Fn(&str) -> Probe<SmsTemplate>,
+) -> Report {
+    let probes = should_check_templates(config, &sign).then(|| {
+        template_uses(config)
+            .into_iter()
+            .map(|u| {
+                let answer = templates(&u.code);
+                (u, answer)
+            })
+            .collect()
+    });
+    diagnose(config, &sign, probes)
+}
+
+fn check<'a>(report: &'a Report, name: &str) -> &'a Check {
+    report
+        .checks
+        .iter()
+        .find(|c| c.name == name)
+        .unwrap_or_else(|| panic!("no {name} check in {report:#?}"))
+}
+
+fn template_named<'a>(report: &'a Report, code: &str) -> &'a Check {
+    report
+        .checks
+        .iter()
+        .find(|c| c.name == "template" && c.subject.as_deref() == Some(code))
+        .unwrap_or_else(|| panic!("no template {code} in {report:#?}"))
+}
+
+#[test]
+fn everything_fine() {
+    let report = run(&config(), approved_sign(), |_| good_template());
+    let names: Vec<(&str, Option<&str>)> = report
+        .checks
+        .iter()
+        .map(|c| (c.name, c.subject.as_deref()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("config", None),
+            ("endpoint", None),
+            ("clock", None),
+            ("credentials", None),
+            ("signName", None),
+            ("template", Some("SMS_SIGNIN")),
+            ("template", Some("SMS_REG_CN")),
+            ("template", Some("SMS_REG_INT")),
+            ("template", Some("SMS_GENERIC")),
+        ]
+    );
+    assert!(
+        report.checks.iter().all(|c| c.verdict == Verdict::Ok),
+        "{report:#?}"
+    );
+    assert!(report.ok);
+    assert_eq!(report.summary, "9 ok, 0 warn, 0 fail");
+    assert_eq!(
+        check(&report, "clock").detail,
+        "the local clock is 2 s ahead of the endpoint's Date (Aliyun allows 15 min)"
+    );
+    assert!(check(&report, "credentials").detail.contains("LTAI-doctor"));
+    assert_eq!(
+        template_named(&report, "SMS_SIGNIN").detail,
+        "used by SignIn, ForgotPassword; the template is approved; its content has ${code}"
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(json["checks"][0]["verdict"], "ok");
+    assert_eq!(json["checks"][5]["subject"], "SMS_SIGNIN");
+    assert!(json["checks"][0].get("subject").is_none());
+}
+
+#[test]
+fn sign_states() {
+    for (status, extra, verdict, words) in [
+        ("0", "", Verdict::Warn, "is under review"),
+        (
+            "2",
+            r#","AuditInfo":{"RejectInfo":"Name does not match the company"}"#,
+            Verdict::Fail,
+            "was rejected: Name does not match the company",
+        ),
+        (
+            "2",
+            "",
+            Verdict::Fail,
+            "was rejected: Aliyun gave no reason",
+        ),
+        ("10", "", Verdict::Fail, "review was cancelled"),
+        ("7", "", Verdict::Warn, "review status 7"),
+    ] {
+        let body = format!(r#"{{"Code":"OK","SignStatus":{status}{extra}}}"#);
+        let report = run(&config(), sign(&body), |_| good_template());
+        let sign = check(&report, "signName");
+        assert_eq!(sign.verdict, verdict, "{body}");
+        assert!(sign.detail.starts_with("\"Logto\" "), "{}", sign.detail);
+        assert!(sign.detail.contains(words), "{}", sign.detail);
+        // The key got through, so the templates were still checked.
+        assert_eq!(check(&report, "credentials").verdict, Verdict::Ok);
+        assert_eq!(template_named(&report, "SMS_GENERIC").verdict, Verdict::Ok);
+        assert_eq!(report.ok, verdict != Verdict::Fail);
+    }
+}
+
+#[test]
+fn unknown_sign_fails_with_aliyun_words() {
+    let report = run(
+        &config(),
+        sign(r#"{"Code":"isv.SMS_SIGNATURE_ILLEGAL","Message":"The signature does not exist"}"#),
+        |_| good_template(),
+    );
+    let sign = check(&report, "signName");
+    assert_eq!(sign.verdict, Verdict::Fail);
+    assert_eq!(
+        sign.detail,
+        "\"Logto\" is not a signature of this account: isv.SMS_SIGNATURE_ILLEGAL: The signature does not exist"
+    );
+    assert_eq!(check(&report, "credentials").verdict, Verdict::Ok);
+    assert!(!report.ok);
+}
+
+#[test]
+fn template_states_and_content() {
+    let report = run(&config(), approved_sign(), |code| match code {
+        "SMS_SIGNIN" => template(
+            r#"{"Code":"OK","TemplateStatus":"1","TemplateContent":"Welcome to our shop"}"#,
+        ),
+        "SMS_REG_CN" => {
+            template(r#"{"Code":"OK","TemplateStatus":"0","TemplateContent":"Code ${code}"}"#)
+        }
+        "SMS_REG_INT" => template(
+            r#"{"Code":"OK","TemplateStatus":"2","TemplateContent":"Code ${code}","AuditInfo":{"RejectInfo":"Spelling mistake"}}"#,
+        ),
+        _ => template(
+            r#"{"Code":"OK","TemplateStatus":1,"TemplateContent":"Hi ${name}, code ${code} for ${product}"}"#,
+        ),
+    });
+    let signin = template_named(&report, "SMS_SIGNIN");
+    assert_eq!(signin.verdict, Verdict::Fail);
+    assert!(signin.detail.contains("no ${code}"), "{}", signin.detail);
+    let review = template_named(&report, "SMS_REG_CN");
+    assert_eq!(review.verdict, Verdict::Warn);
+    assert_eq!(
+        review.detail,
+        "used by Register (china); the template is under review: sends fail until Aliyun approves it; its content has ${code}"
+    );
+    let rejected = template_named(&report, "SMS_REG_INT");
+    assert_eq!(rejected.verdict, Verdict::Fail);
+    assert!(
+        rejected.detail.contains("rejected: Spelling mistake"),
+        "{}",
+        rejected.detail
+    );
+    let extra = template_named(&report, "SMS_GENERIC");
+    assert_eq!(extra.verdict, Verdict::Warn);
+    assert!(
+        extra
+            .detail
+            .ends_with("also ${name}, ${product}, which Logto's payload does not fill"),
+        "{}",
+        extra.detail
+    );
+    assert_eq!(report.summary, "5 ok, 2 warn, 2 fail");
+}
+
+#[test]
+fn unknown_and_unreadable_templates() {
+    let report = run(&config(), approved_sign(), |code| match code {
+        "SMS_SIGNIN" => {
+            template(r#"{"Code":"isv.SMS_TEMPLATE_ILLEGAL","Message":"no such template"}"#)
+        }
+        "SMS_REG_CN" => template(r#"{"Code":"Forbidden.RAM","Message":"not allowed"}"#),
+        "SMS_REG_INT" => template(r#"{"Code":"OK","TemplateStatus":"1"}"#),
+        _ => probe(
+            Err(Failure::new(
+                ErrorCode::General,
+                "Aliyun did not answer within 5000 ms (request aborted)",
+            )),
+            0,
+        ),
+    });
+    let unknown = template_named(&report, "SMS_SIGNIN");
+    assert_eq!(unknown.verdict, Verdict::Fail);
+    assert!(unknown
+        .detail
+        .ends_with("not a template of this account: isv.SMS_TEMPLATE_ILLEGAL: no such template"));
+    let denied = template_named(&report, "SMS_REG_CN");
+    assert_eq!(denied.verdict, Verdict::Warn);
+    assert!(
+        denied.detail.contains("grant dysms:GetSmsTemplate"),
+        "{}",
+        denied.detail
+    );
+    let no_content = template_named(&report, "SMS_REG_INT");
+    assert_eq!(no_content.verdict, Verdict::Warn);
+    let timeout = template_named(&report, "SMS_GENERIC");
+    assert_eq!(timeout.verdict, Verdict::Warn);
+    assert!(timeout
+        .detail
+        .starts_with("could not check: Aliyun did not answer"));
+}
+
+#[test]
+fn credential_failures_name_the_cause() {
+    for (status, code, words) in [
+        (
+            404,
+            "InvalidAccessKeyId.NotFound",
+            "does not know AccessKey ID LTAI-doctor",
+        ),
+        (400, "InvalidAccessKeyId.Inactive", "is disabled"),
+        (
+            400,
+            "SignatureDoesNotMatch",
+            "accessKeySecret is not the secret of AccessKey ID LTAI-doctor",
+        ),
+        (
+            400,
+            "InvalidSecurityToken.Expired",
+            "STS security token was refused",
+        ),
+        (
+            400,
+            "MissingSecurityToken",
+            "STS security token was refused",
+        ),
+    ] {
+        let body = format!(r#"{{"Code":"{code}","Message":"refused"}}"#);
+        let report = run(
+            &config(),
+            sign_with_status(status, &body),
+            |_| unreachable!(),
+        );
+        let credentials = check(&report, "credentials");
+        assert_eq!(credentials.verdict, Verdict::Fail, "{code}");
+        assert!(
+            credentials.detail.contains(words),
+            "{code}: {}",
+            credentials.detail
+        );
+        assert!(credentials.detail.contains(code));
+        assert_eq!(check(&report, "endpoint").verdict, Verdict::Ok);
+        assert_eq!(check(&report, "clock").verdict, Verdict::Ok);
+        for later in report
+            .checks
+            .iter()
+            .filter(|c| matches!(c.name, "signName" | "template"))
+        {
+            assert_eq!(later.verdict, Verdict::Warn, "{code} {later:?}");
+            assert!(later.detail.starts_with("could not check"));
+        }
+        assert!(!report.ok);
+    }
+}
+
+#[test]
+fn ram_denied_is_a_warning_naming_the_permission() {
+    for (status, code) in [
+        (200, "isp.RAM_PERMISSION_DENY"),
+        (403, "Forbidden.RAM"),
+        (403, "NoPermission"),
+    ] {
+        let body = format!(r#"{{"Code":"{code}","Message":"denied"}}"#);
+        let sign = sign_with_status(status, &body);
+        assert!(!should_check_templates(&config(), &sign));
+        let report = run(&config(), sign, |_| unreachable!());
+        let credentials = check(&report, "credentials");
+        assert_eq!(credentials.verdict, Verdict::Warn, "{code}");
+        assert!(
+            credentials.detail.contains("dysms:GetSmsSign"),
+            "{}",
+            credentials.detail
+        );
+        assert!(credentials.detail.contains("dysms:GetSmsTemplate"));
+        assert!(credentials.detail.contains("AliyunDysmsReadOnlyAccess"));
+        assert!(check(&report, "signName")
+            .detail
+            .starts_with("could not check: the key may not call GetSmsSign"));
+        assert!(template_named(&report, "SMS_SIGNIN")
+            .detail
+            .starts_with("could not check"));
+        // Nothing failed: such a key may still send.
+        assert!(report.ok, "{report:#?}");
+        assert_eq!(report.summary, "3 ok, 6 warn, 0 fail");
+    }
+}
+
+#[test]
+fn clock_offsets() {
+    let minute = 60_000;
+    for (offset, verdict, words) in [
+        (0, Verdict::Ok, "within a second of"),
+        (-499, Verdict::Ok, "within a second of"),
+        (-500, Verdict::Ok, "1 s behind"),
+        (-3_000, Verdict::Ok, "3 s behind"),
+        (5 * minute, Verdict::Ok, "5 min 0 s ahead of"),
+        (5 * minute + 1_000, Verdict::Warn, "5 min 1 s ahead of"),
+        (-(14 * minute), Verdict::Warn, "14 min 0 s behind"),
+        (15 * minute + 2_000, Verdict::Fail, "15 min 2 s ahead of"),
+        (-(3 * 60 * minute), Verdict::Fail, "3 h 0 min behind"),
+    ] {
+        let mut sign = approved_sign();
+        sign.local_millis = (DATE_MILLIS as i64 + 500 + offset) as u64;
+        let report = run(&config(), sign, |_| good_template());
+        let clock = check(&report, "clock");
+        assert_eq!(clock.verdict, verdict, "{offset}: {}", clock.detail);
+        assert!(clock.detail.contains(words), "{offset}: {}", clock.detail);
+    }
+}
+
+#[test]
+fn clock_without_a_usable_date() {
+    for date in [
+        None,
+        Some("yesterday"),
+        Some("Tue, 01 Dec 2026 02:00:00 CET"),
+    ] {
+        let mut sign = approved_sign();
+        sign.date = date.map(String::from);
+        let report = run(&config(), sign, |_| good_template());
+        let clock = check(&report, "clock");
+        assert_eq!(clock.verdict, Verdict::Warn, "{date:?}");
+        assert_eq!(
+            clock.detail,
+            "could not check: the answer has no readable Date header"
+        );
+    }
+    // Aliyun refusing the time is a failure even without a Date to measure against.
+    let mut expired = sign_with_status(
+        400,
+        r#"{"Code":"InvalidTimeStamp.Expired","Message":"expired"}"#,
+    );
+    expired.date = None;
+    let report = run(&config(), expired, |_| unreachable!());
+    assert_eq!(check(&report, "clock").verdict, Verdict::Fail);
+    assert!(check(&report, "clock")
+        .detail
+        .contains("InvalidTimeStamp.Expired"));
+    assert_eq!(check(&report, "credentials").verdict, Verdict::Warn);
+    // With a Date, the offset is shown too.
+    let mut late = sign_with_status(400, r#"{"Code":"InvalidTimeStamp.Expired"}"#);
+    late.local_millis = DATE_MILLIS + 500 + 20 * 60_000;
+    let report = run(&config(), late, |_| unreachable!());
+    let clock = check(&report, "clock");
+    assert_eq!(clock.verdict, Verdict::Fail);
+    assert!(
+        clock.detail.contains("20 min 0 s ahead of"),
+        "{}",
+        clock.detail
+    );
+}
+
+#[test]
+fn endpoint_that_does_not_answer_or_is_not_aliyun() {
+    let silent = Probe {
+        answered: false,
+        date: None,
+        local_millis: 0,
+        result: Err(Failure::new(
+            ErrorCode::General,
+            "Network error calling Aliyun at http://127.0.0.1:9/ (request): fetch failed: ECONNREFUSED",
+        )),
+    };
+    let report = run(&config(), silent, |_| unreachable!());
+    let endpoint = check(&report, "endpoint");
+    assert_eq!(endpoint.verdict, Verdict::Fail);
+    assert!(
+        endpoint.detail.contains("did not answer: Network error"),
+        "{}",
+        endpoint.detail
+    );
+    assert!(endpoint.detail.contains("ECONNREFUSED"));
+    for name in ["clock", "credentials", "signName"] {
+        assert_eq!(check(&report, name).verdict, Verdict::Warn, "{name}");
+    }
+    assert!(!report.ok);
+
+    let html = sign_with_status(502, "<html>Bad Gateway</html>");
+    let report = run(&config(), html, |_| unreachable!());
+    let endpoint = check(&report, "endpoint");
+    assert_eq!(endpoint.verdict, Verdict::Fail);
+    assert!(
+        endpoint.detail.contains("not as Aliyun's API does"),
+        "{}",
+        endpoint.detail
+    );
+    assert_eq!(check(&report, "credentials").verdict, Verdict::Warn);
+}
+
+#[test]
+fn invalid_config_lists_every_issue() {
+    let issues = validate(&json!({ "accessKeyId": "id", "templates": [] })).unwrap_err();
+    let report = invalid_config(issues);
+    let config = check(&report, "config");
+    assert_eq!(config.verdict, Verdict::Fail);
+    assert!(
+        config.detail.starts_with(
+            "3 problems: accessKeySecret: Required; signName: Required; templates: UsageType"
+        ),
+        "{}",
+        config.detail
+    );
+    assert_eq!(config.issues.as_ref().map(Vec::len), Some(3));
+    assert!(report
+        .checks
+        .iter()
+        .skip(1)
+        .all(|c| c.verdict == Verdict::Warn));
+    assert!(!report.ok);
+    let json = serde_json::to_value(&report).unwrap();
+    assert_eq!(
+        json["checks"][0]["issues"][0]["path"],
+        json!(["accessKeySecret"])
+    );
+}
+
+#[test]
+fn template_codes_are_deduplicated_and_empty_ones_warned() {
+    let config = config_with(json!({
+        "templates": [
+            { "usageType": "SignIn", "templateCode": "SMS_A" },
+            { "usageType": "Register", "templateCode": { "china": "SMS_A", "overseas": "" } },
+            { "usageType": "ForgotPassword", "templateCode": "SMS_B" },
+            { "usageType": "Generic", "templateCode": "SMS_A" },
+            { "usageType": "BindMfa", "templateCode": "" }
+        ]
+    }));
+    let uses = template_uses(&config);
+    assert_eq!(
+        uses,
+        vec![
+            TemplateUse {
+                code: "SMS_A".into(),
+                uses: vec!["SignIn".into(), "Register (china)".into(), "Generic".into()],
+            },
+            TemplateUse {
+                code: "SMS_B".into(),
+                uses: vec!["ForgotPassword".into()],
+            },
+        ]
+    );
+    let report = run(&config, approved_sign(), |_| good_template());
+    let empty: Vec<&str> = report
+        .checks
+        .iter()
+        .filter(|c| c.subject.as_deref() == Some("(empty)"))
+        .map(|c| c.detail.as_str())
+        .collect();
+    assert_eq!(empty.len(), 2, "{report:#?}");
+    assert!(empty[0].starts_with("Register (overseas) has an empty template code"));
+    assert!(empty[1].starts_with("BindMfa has an empty template code"));
+    assert!(report.ok);
+    assert_eq!(report.summary, "7 ok, 2 warn, 0 fail");
+}
+
+#[test]
+fn secrets_never_reach_a_detail() {
+    let config = config_with(json!({ "securityToken": "sts-token-value-5678" }));
+    let echo =
+        format!(r#"{{"Code":"isp.SYSTEM_ERROR","Message":"{SECRET} sts-token-value-5678"}}"#);
+    let report = run(&config, sign_with_status(500, &echo), |_| unreachable!());
+    let text = serde_json::to_string(&report).unwrap();
+    assert!(!text.contains(SECRET), "{text}");
+    assert!(!text.contains("sts-token-value-5678"), "{text}");
+    assert!(text.contains("***"), "{text}");
+    assert!(check(&report, "config")
+        .detail
+        .contains("with an STS security token"));
+}
+
+#[test]
+fn http_dates() {
+    assert_eq!(parse_http_date("Thu, 01 Jan 1970 00:00:00 GMT"), Some(0));
+    assert_eq!(
+        parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT"),
+        Some(784_111_777_000)
+    );
+    assert_eq!(parse_http_date(DATE), Some(DATE_MILLIS));
+    assert_eq!(
+        parse_http_date("Thu, 29 Feb 2024 23:59:59 GMT"),
+        Some(1_709_251_199_000)
+    );
+    for bad in [
+        "",
+        "Sun, 06 Nov 1994 08:49:37",
+        "Sun, 06 Nov 1994 08:49:37 GMT extra",
+        "Sun, 06 November 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1994 24:00:00 GMT",
+        "Sun, 06 Nov 1994 08:49 GMT",
+        "Sun, 06 Nov 1994 08:49:37:01 GMT",
+        "Sun, 32 Nov 1994 08:49:37 GMT",
+        "Sun, 06 Nov 1969 08:49:37 GMT",
+        "Sunday, 06-Nov-94 08:49:37 GMT",
+    ] {
+        assert_eq!(parse_http_date(bad), None, "{bad}");
+    }
+}
