@@ -29,6 +29,7 @@ const FORM_ITEM_KEYS = new Set([
   'defaultValue',
   'defaultValuePerUsageType',
   'selectItems',
+  'showConditions',
   'description',
 ]);
 /** The connector-kit codes a SendSms failure can map to (AliyunSmsErrorCode in index.d.ts). */
@@ -39,7 +40,7 @@ const ERROR_CLASSES = new Set([
   'rate_limit_exceeded',
   'usage_limit_exceeded',
 ]);
-const SEE_SLUGS = new Set(['templates', 'v3-sts', 'endpoints']);
+const SEE_SLUGS = new Set(['templates', 'v3-sts', 'endpoints', 'credentials']);
 
 /**
  * Each file with regions: its language, how much detail its tables carry, the regions it must
@@ -61,6 +62,7 @@ const TARGETS = [
       templates: ['How templates are picked', 'templates-and-phone-numbers.md#how-templates-are-picked'],
       'v3-sts': ['Signature V3 and STS', 'signature-v3-and-sts.md'],
       endpoints: ['Known endpoints', 'endpoints.md'],
+      credentials: ['Credentials without long-lived keys', 'credentials.md'],
     },
   },
   {
@@ -77,6 +79,7 @@ const TARGETS = [
     links: {
       templates: ['Fill in the connector settings', '#fill-in-the-connector-settings'],
       'v3-sts': ['Signature version and temporary credentials', '#signature-version-and-temporary-credentials'],
+      credentials: ['Credentials without a stored AccessKey', '#credentials-without-a-stored-accesskey'],
     },
   },
   {
@@ -87,6 +90,7 @@ const TARGETS = [
     links: {
       templates: ['Connector-Einstellungen ausfüllen', '#connector-einstellungen-ausfüllen'],
       'v3-sts': ['Signaturversion und STS-Zugangsdaten', '#signaturversion-und-sts-zugangsdaten'],
+      credentials: ['Zugangsdaten ohne gespeicherten AccessKey', '#zugangsdaten-ohne-gespeicherten-accesskey'],
     },
   },
 ];

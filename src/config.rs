@@ -6,9 +6,11 @@
 
 use serde_json::{json, Map, Value};
 
+mod credentials;
+
 use crate::blank::{field, is_blank};
 use crate::call::{SignatureVersion, Target};
-use crate::credential::{Credentials, Secret};
+use crate::credential::Secret;
 use crate::endpoint::Endpoint;
 use crate::issue::{type_name, Issue, IssueCode, PathSegment};
 use crate::limits::{
@@ -16,6 +18,7 @@ use crate::limits::{
     MAX_TEMPLATES,
 };
 use crate::overseas::{self, OverseasRoute};
+use crate::provider::CredentialSource;
 
 /// Usage types Logto needs for its full sign-up, sign-in and password-reset flows.
 pub const REQUIRED_USAGE_TYPES: [&str; 4] = ["Register", "SignIn", "ForgotPassword", "Generic"];
@@ -90,7 +93,9 @@ impl Templates {
 /// A validated connector config.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
-    pub credentials: Credentials,
+    /// What signs the calls: the AccessKey pair, or where temporary credentials come from
+    /// (`credentialType`, see `config/credentials.rs`).
+    pub credentials: CredentialSource,
     pub signature_version: SignatureVersion,
     pub sign_name: String,
     pub templates: Templates,
@@ -476,9 +481,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
         );
         return Err(checker.issues);
     };
-    let access_key_id = checker.required_string(object, "accessKeyId");
-    let access_key_secret = checker.required_string(object, "accessKeySecret");
-    let security_token = checker.security_token(object);
+    let credentials = checker.credential_source(object);
     let signature_version = checker.signature_version(object);
     let sign_name = checker.required_string(object, "signName");
     let templates = checker.templates(object.get("templates"));
@@ -497,9 +500,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
     .ok();
 
     match (
-        access_key_id,
-        access_key_secret,
-        security_token,
+        credentials,
         signature_version,
         sign_name,
         templates,
@@ -510,9 +511,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
         overseas,
     ) {
         (
-            Some(access_key_id),
-            Some(secret),
-            Some(security_token),
+            Some(credentials),
             Some(signature_version),
             Some(sign_name),
             Some(templates),
@@ -522,11 +521,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
             Some(timeout_ms),
             Some(overseas),
         ) if checker.issues.is_empty() => Ok(Config {
-            credentials: Credentials {
-                access_key_id,
-                access_key_secret: Secret::new(secret),
-                security_token,
-            },
+            credentials,
             signature_version,
             sign_name,
             templates,
@@ -567,8 +562,6 @@ impl Config {
             })
             .collect();
         let mut json = json!({
-            "accessKeyId": self.credentials.access_key_id,
-            "accessKeySecret": self.credentials.access_key_secret.expose(),
             "signatureVersion": self.signature_version.as_str(),
             "signName": self.sign_name,
             "templates": templates,
@@ -577,9 +570,8 @@ impl Config {
             "regionId": self.region_id,
             "timeout": self.timeout_ms,
         });
-        if let (Some(token), Value::Object(object)) = (&self.credentials.security_token, &mut json)
-        {
-            object.insert("securityToken".into(), json!(token.expose()));
+        if let Value::Object(object) = &mut json {
+            credentials::write_json(&self.credentials, object);
         }
         if let (Some(route), Value::Object(object)) = (&self.overseas, &mut json) {
             object.insert(overseas::KEY.into(), route.to_json());
@@ -694,7 +686,7 @@ mod tests {
     fn signature_version_and_security_token() {
         let config = validate(&good()).unwrap();
         assert_eq!(config.signature_version, SignatureVersion::V1);
-        assert_eq!(config.credentials.security_token, None);
+        assert_eq!(config.credentials.fixed().unwrap().security_token, None);
         assert_eq!(config.to_json()["signatureVersion"], "v1");
         assert!(config.to_json().get("securityToken").is_none());
 
@@ -722,7 +714,8 @@ mod tests {
         }
         let mut value = good();
         value["securityToken"] = json!("");
-        assert_eq!(validate(&value).unwrap().credentials.security_token, None);
+        let config = validate(&value).unwrap();
+        assert_eq!(config.credentials.fixed().unwrap().security_token, None);
     }
 
     #[test]
@@ -1071,7 +1064,8 @@ mod tests {
         let debug = format!("{config:?}");
         assert!(!debug.contains("very-secret-value"), "{debug}");
         assert!(debug.contains("Secret(***)"));
-        assert_eq!(config.credentials.access_key_secret.to_string(), "***");
+        let credentials = config.credentials.fixed().unwrap();
+        assert_eq!(credentials.access_key_secret.to_string(), "***");
     }
 
     #[test]

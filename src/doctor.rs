@@ -243,10 +243,7 @@ pub fn invalid_config(issues: Vec<Issue>) -> Report {
 
 /// Whether the templates are worth asking about: only once the key got past the gate.
 pub fn should_check_templates(config: &Config, sign: &Probe<SmsSign>) -> bool {
-    matches!(
-        access(sign, &config.credentials.access_key_id),
-        Access::Granted
-    )
+    matches!(access(sign, signer(config).0), Access::Granted)
 }
 
 /// Every check of a valid config, from the `GetSmsSign` probe and, when
@@ -256,7 +253,7 @@ pub fn diagnose(
     sign: &Probe<SmsSign>,
     templates: Option<Vec<(TemplateUse, Probe<SmsTemplate>)>>,
 ) -> Report {
-    let id = config.credentials.access_key_id.as_str();
+    let id = signer(config).0;
     let gate = access(sign, id);
     let mut checks = vec![
         config_check(config),
@@ -290,8 +287,40 @@ pub fn diagnose(
     Report::new(checks).redacted(config)
 }
 
+/// The key id of the pair that signed the probes, and whether an STS token came with it. The
+/// boundary fetches temporary credentials first and diagnoses the `access_key` config they
+/// amount to, so this is always the signing pair.
+fn signer(config: &Config) -> (&str, bool) {
+    config
+        .credentials
+        .access_key()
+        .map_or(("", false), |credentials| {
+            (
+                credentials.access_key_id.as_str(),
+                credentials.security_token.is_some(),
+            )
+        })
+}
+
+/// When temporary credentials could not be fetched: that failure, and nothing else checked.
+pub fn credentials_unavailable(failure: &Failure) -> Report {
+    let why = "no credentials to sign with";
+    Report::new(vec![
+        Check::new("config", Verdict::Ok, "valid".to_string()),
+        Check::unchecked("endpoint", why),
+        Check::unchecked("clock", why),
+        Check::new(
+            "credentials",
+            Verdict::Fail,
+            failure.data.error_description.clone(),
+        ),
+        Check::unchecked("signName", why),
+        Check::unchecked("template", why),
+    ])
+}
+
 fn config_check(config: &Config) -> Check {
-    let token = if config.credentials.security_token.is_some() {
+    let token = if signer(config).1 {
         ", with an STS security token"
     } else {
         ""
@@ -383,10 +412,10 @@ fn clock_check(probe: &Probe<SmsSign>) -> Check {
 }
 
 fn credentials_check(config: &Config, probe: &Probe<SmsSign>, gate: &Access) -> Check {
-    let id = &config.credentials.access_key_id;
+    let (id, has_token) = signer(config);
     match gate {
         Access::Granted => {
-            let token = if config.credentials.security_token.is_some() {
+            let token = if has_token {
                 " with its STS token"
             } else {
                 ""

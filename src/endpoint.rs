@@ -1,4 +1,6 @@
-//! The Aliyun API endpoint: an `https` URL, or plain `http` to a loopback host (tests only).
+//! The Aliyun API endpoint: an `https` URL, or plain `http` to a loopback host (tests only). The
+//! ECS metadata service is the one exception: it speaks only plain `http`, at one link-local
+//! address inside the instance ([`Endpoint::parse_metadata`]).
 //!
 //! A full URL parser (the `url` crate) would more than double the `.wasm` size for the one shape
 //! we accept, `scheme://host[:port][/path]`, so this module parses exactly that and nothing else.
@@ -7,6 +9,11 @@ use std::fmt;
 
 /// The public Aliyun SMS endpoint, also the TypeScript connector's hard-coded one.
 pub const DEFAULT_ENDPOINT: &str = "https://dysmsapi.aliyuncs.com/";
+/// The global STS endpoint, which Alibaba Cloud's credential tools use by default.
+pub const DEFAULT_STS_ENDPOINT: &str = "https://sts.aliyuncs.com/";
+/// The ECS instance metadata service: reachable only from inside an instance, and only over http.
+pub const ECS_METADATA_HOST: &str = "100.100.100.200";
+pub const DEFAULT_ECS_METADATA_ENDPOINT: &str = "http://100.100.100.200/";
 
 /// A validated endpoint. Invalid states (userinfo, query, clear text to a public host) cannot
 /// be constructed.
@@ -23,6 +30,16 @@ pub struct Endpoint {
 impl Endpoint {
     /// Parses and checks an endpoint URL. The error is a sentence for the operator.
     pub fn parse(input: &str) -> Result<Self, String> {
+        Self::parse_allowing_http_to(input, None)
+    }
+
+    /// [`Endpoint::parse`], plus plain `http` to exactly [`ECS_METADATA_HOST`] (no other spelling
+    /// of it): the metadata service has no https, and its answers never leave the instance.
+    pub fn parse_metadata(input: &str) -> Result<Self, String> {
+        Self::parse_allowing_http_to(input, Some(ECS_METADATA_HOST))
+    }
+
+    fn parse_allowing_http_to(input: &str, clear_text_host: Option<&str>) -> Result<Self, String> {
         let (https, rest) = if let Some(rest) = strip_prefix_ignore_case(input, "https://") {
             (true, rest)
         } else if let Some(rest) = strip_prefix_ignore_case(input, "http://") {
@@ -57,9 +74,12 @@ impl Endpoint {
             port: port.filter(|&p| p != default_port),
             path: ["/", path].concat(),
         };
-        if !https && !endpoint.is_loopback() {
+        if !https && !endpoint.is_loopback() && clear_text_host != Some(endpoint.host.as_str()) {
+            let also = clear_text_host
+                .map(|host| format!(" and {host}"))
+                .unwrap_or_default();
             return Err(format!(
-                "Endpoint must use https (plain http is allowed only for loopback hosts, not {})",
+                "Endpoint must use https (plain http is allowed only for loopback hosts{also}, not {})",
                 endpoint.host
             ));
         }
@@ -239,6 +259,50 @@ mod tests {
                 "{input:?} should be rejected"
             );
         }
+    }
+
+    #[test]
+    fn metadata_endpoint_allows_clear_text_to_the_metadata_address_only() {
+        for (input, shown) in [
+            ("http://100.100.100.200", "http://100.100.100.200/"),
+            ("http://100.100.100.200/", "http://100.100.100.200/"),
+            (
+                "http://100.100.100.200:8080/x/",
+                "http://100.100.100.200:8080/x/",
+            ),
+            ("https://100.100.100.200/", "https://100.100.100.200/"),
+            ("http://127.0.0.1:9000/", "http://127.0.0.1:9000/"),
+        ] {
+            assert_eq!(
+                Endpoint::parse_metadata(input).unwrap().to_string(),
+                shown,
+                "{input}"
+            );
+        }
+        assert_eq!(
+            Endpoint::parse_metadata(DEFAULT_ECS_METADATA_ENDPOINT)
+                .unwrap()
+                .to_string(),
+            DEFAULT_ECS_METADATA_ENDPOINT
+        );
+        for input in [
+            "http://100.100.100.201/",
+            "http://100.100.100.200.evil.com/",
+            "http://1.100.100.200/",
+            "http://100.100.100.2000/",
+            "http://metadata.example.com/",
+            "http://dysmsapi.aliyuncs.com/",
+            "http://user@100.100.100.200/",
+            "http://100.100.100.200/?a=b",
+        ] {
+            assert!(
+                Endpoint::parse_metadata(input).is_err(),
+                "{input:?} should be rejected"
+            );
+        }
+        // Everywhere else the metadata address is a public host like any other.
+        assert!(Endpoint::parse("http://100.100.100.200/").is_err());
+        assert!(Endpoint::parse(DEFAULT_STS_ENDPOINT).is_ok());
     }
 
     #[test]

@@ -9,7 +9,9 @@
 //! - answers: [`response`] (any API's JSON answer);
 //! - one module per Aliyun API: [`send_sms`], [`send_message_to_globe`], [`query_send_details`],
 //!   [`get_sms_sign`] and [`get_sms_template`] (with [`review`], the review state the last two
-//!   share);
+//!   share), [`sts`] (temporary credentials for a RAM role), and [`ecs_metadata`] (the ECS
+//!   instance's role);
+//! - [`provider`]: which credentials sign a send (`credentialType`);
 //! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), [`overseas`] (the optional
 //!   route for non-mainland numbers), [`config`],
 //!   [`template`], [`message`] (a Logto message → a `SendSms` call), [`route`] (which account
@@ -34,6 +36,7 @@ pub mod call;
 pub mod config;
 pub mod credential;
 pub mod doctor;
+pub mod ecs_metadata;
 pub mod endpoint;
 pub mod error;
 pub mod get_sms_sign;
@@ -43,6 +46,7 @@ pub mod limits;
 pub mod message;
 pub mod overseas;
 pub mod phone;
+pub mod provider;
 pub mod query_send_details;
 pub mod response;
 pub mod review;
@@ -51,6 +55,7 @@ pub mod send_message_to_globe;
 pub mod send_sms;
 pub mod signature_v1;
 pub mod signature_v3;
+pub mod sts;
 pub mod template;
 
 #[cfg(target_arch = "wasm32")]

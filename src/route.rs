@@ -98,7 +98,9 @@ pub struct Prepared<'a> {
     /// `None` when no overseas route is configured: results and failures stay as they were.
     pub route: Option<Route>,
     pub request: Request,
-    pub credentials: &'a Credentials,
+    /// The route's own AccessKey pair; `None`: the config's credentials (`credentialType`), which
+    /// the boundary resolves, fetching temporary ones when they are due.
+    pub credentials: Option<&'a Credentials>,
     pub target: Target<'a>,
 }
 
@@ -131,7 +133,7 @@ pub fn prepare<'a>(data: &Value, config: &'a Config) -> Result<Prepared<'a>, Fai
         return Ok(Prepared {
             route: None,
             request: Request::SendSms(message::send_sms(&message, config, &config.sign_name)?),
-            credentials: &config.credentials,
+            credentials: None,
             target: config.target(),
         });
     };
@@ -144,7 +146,7 @@ pub fn prepare<'a>(data: &Value, config: &'a Config) -> Result<Prepared<'a>, Fai
         return Ok(Prepared {
             route: Some(Route::Mainland),
             request: Request::SendSms(request),
-            credentials: &config.credentials,
+            credentials: None,
             target: config.target(),
         });
     }
@@ -153,7 +155,7 @@ pub fn prepare<'a>(data: &Value, config: &'a Config) -> Result<Prepared<'a>, Fai
     Ok(Prepared {
         route: Some(Route::Overseas),
         request,
-        credentials: overseas.credentials.as_ref().unwrap_or(&config.credentials),
+        credentials: overseas.credentials.as_ref(),
         target: overseas.target(),
     })
 }
@@ -212,7 +214,9 @@ pub fn redactor(config: &Config) -> Redactor {
         .overseas
         .as_ref()
         .and_then(|route| route.credentials.as_ref());
-    let all = [Some(&config.credentials), route].into_iter().flatten();
+    let all = [config.credentials.access_key(), route]
+        .into_iter()
+        .flatten();
     Redactor::new(all.flat_map(|credentials| {
         std::iter::once(&credentials.access_key_secret).chain(credentials.security_token.as_ref())
     }))
@@ -226,6 +230,15 @@ pub fn redact_in(config: &Config, text: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The key id that signs `prepared`: the route's own, else the config's AccessKey pair.
+    fn key_id<'a>(prepared: &Prepared<'a>, config: &'a Config) -> &'a str {
+        prepared
+            .credentials
+            .or(config.credentials.fixed())
+            .map(|credentials| credentials.access_key_id.as_str())
+            .unwrap()
+    }
     use crate::call::SignatureVersion;
     use crate::config::validate;
     use serde_json::json;
@@ -307,12 +320,12 @@ mod tests {
                 assert_eq!(prepared.route, Some(expected), "{to} strict={strict}");
                 match expected {
                     Route::Mainland => {
-                        assert_eq!(prepared.credentials.access_key_id, "cn-id");
+                        assert_eq!(key_id(&prepared, &config), "cn-id");
                         assert_eq!(prepared.target.region_id, Some("cn-hangzhou"));
                         assert!(matches!(prepared.request, Request::SendSms(_)));
                     }
                     Route::Overseas => {
-                        assert_eq!(prepared.credentials.access_key_id, "intl-id");
+                        assert_eq!(key_id(&prepared, &config), "intl-id");
                         assert_eq!(prepared.target.region_id, Some("ap-southeast-1"));
                         assert_eq!(
                             prepared.target.endpoint.to_string(),
@@ -360,7 +373,7 @@ mod tests {
         assert_eq!(request.template_code, "SMS_REG_INT");
         assert_eq!(request.sign_name, "IntlSign");
         assert_eq!(request.phone_numbers, "447700900123");
-        assert_eq!(prepared.credentials.access_key_id, "intl-id");
+        assert_eq!(key_id(&prepared, &config), "intl-id");
         // The single code when the template has one; the top-level sign name by default.
         let mut route = globe();
         route["api"] = json!("SendSms");
@@ -382,7 +395,8 @@ mod tests {
         object.insert("signatureVersion".into(), json!("v3"));
         let config = configured(false, route);
         let prepared = send(&config, "+852 9123 4567", "SignIn").unwrap();
-        assert_eq!(prepared.credentials.access_key_id, "cn-id");
+        assert_eq!(prepared.credentials, None, "the top-level credentials");
+        assert_eq!(key_id(&prepared, &config), "cn-id");
         assert_eq!(prepared.target.signature_version, SignatureVersion::V3);
         let Request::SendMessageToGlobe(request) = &prepared.request else {
             panic!()

@@ -27,6 +27,7 @@ use crate::phone;
 use crate::route;
 use crate::signature_v1;
 
+pub(crate) mod credentials;
 #[cfg(feature = "boundary-probe")]
 mod probe;
 
@@ -253,9 +254,10 @@ pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsV
     let redactor = route::redactor(&config);
     match send(&data, &config, &redactor).await {
         Ok(result) => Ok(to_js(&result)),
-        Err(failure) => Err(failure_to_js(
-            &failure.redact_with(|text| redactor.redact_in(text)),
-        )),
+        Err(failure) => Err(failure_to_js(&failure.redact_with(|text| {
+            redactor.redact_in(text);
+            credentials::redact_cached(&config.credentials, text);
+        }))),
     }
 }
 
@@ -272,18 +274,36 @@ async fn send(
     )
     .map_err(Unreadable::into_failure)?;
     let prepared = route::prepare(&data, config)?;
-    let outcome = match execute(
-        &prepared.request.call(),
-        prepared.credentials,
-        prepared.target,
-        config.timeout_ms,
-    )
-    .await
-    {
-        Ok(reply) => prepared.request.parse(reply.status, &reply.body, redactor),
+    let outcome = match signer(&prepared, config).await {
+        Ok(signer) => match execute(
+            &prepared.request.call(),
+            signer.credentials(),
+            prepared.target,
+            config.timeout_ms,
+        )
+        .await
+        {
+            Ok(reply) => prepared.request.parse(reply.status, &reply.body, redactor),
+            Err(failure) => Err(failure),
+        },
         Err(failure) => Err(failure),
     };
+    if let (Err(failure), None) = (&outcome, prepared.credentials) {
+        credentials::forget_if_rejected(&config.credentials, failure);
+    }
     prepared.tag(outcome)
+}
+
+/// What signs `prepared`: the route's own AccessKey pair, or the config's credentials
+/// (temporary ones fetched or refreshed first).
+async fn signer<'a>(
+    prepared: &route::Prepared<'a>,
+    config: &'a Config,
+) -> Result<credentials::Signer<'a>, Failure> {
+    match prepared.credentials {
+        Some(own) => Ok(credentials::Signer::Fixed(own)),
+        None => credentials::signer(config).await,
+    }
 }
 
 /// An HTTP answer: its status, its body and its `Date` header (the doctor's clock check).
@@ -293,7 +313,10 @@ pub(crate) struct Reply {
     pub date: Option<String>,
 }
 
-/// Signs `call` with `credentials` for `target`, and sends it.
+/// Signs `call` with `credentials` for `target`, and sends it. An answer other than a plain
+/// success comes back with the credentials redacted, before anything quotes or clips it:
+/// Aliyun's `SignatureDoesNotMatch` echoes the string to sign, token included, and a clipped
+/// echo would keep part of the token out of reach of a later redaction.
 pub(crate) async fn execute(
     call: &call::Call<'_>,
     credentials: &Credentials,
@@ -301,10 +324,21 @@ pub(crate) async fn execute(
     timeout_ms: u32,
 ) -> Result<Reply, Failure> {
     let nonce = Nonce::from_random_bytes(random_bytes()?);
-    // `Date.now()` is a non-negative integer of milliseconds for any real clock.
-    let timestamp = Timestamp::from_unix_millis(js_sys::Date::now().max(0.0) as u64);
+    let timestamp = Timestamp::from_unix_millis(now_ms());
     let request = call::sign(call, credentials, target, &nonce, &timestamp);
-    post(&request, timeout_ms).await
+    let mut reply = post(&request, timeout_ms).await?;
+    // Every send takes this path: a success, which holds no secret, is left as it is.
+    let success = reply.status == 200
+        && (reply.body.contains(r#""Code":"OK""#) || reply.body.contains(r#""ResponseCode":"OK""#));
+    if !success {
+        credentials.redact_in(&mut reply.body);
+    }
+    Ok(reply)
+}
+
+/// `Date.now()`: a non-negative integer of milliseconds for any real clock.
+pub(crate) fn now_ms() -> u64 {
+    js_sys::Date::now().max(0.0) as u64
 }
 
 fn random_bytes() -> Result<[u8; 16], Failure> {
@@ -409,21 +443,45 @@ impl Drop for AbortTimer {
 /// Sends the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and
 /// body both).
 async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<Reply, Failure> {
-    let url = request.url.as_str();
+    let outgoing = Outgoing {
+        method: request.method,
+        url: &request.url,
+        headers: &request.headers,
+        body: request.body.as_deref(),
+    };
+    fetch_text(&outgoing, timeout_ms, "Aliyun").await
+}
+
+/// One HTTP request for [`fetch_text`]: a signed call, or a plain one (the metadata service).
+struct Outgoing<'a> {
+    method: &'static str,
+    url: &'a str,
+    headers: &'a [(&'static str, String)],
+    body: Option<&'a str>,
+}
+
+/// Sends `request` with the host's `fetch`, aborting after `timeout_ms` (headers and body both);
+/// `service` names the other side in errors.
+async fn fetch_text(
+    request: &Outgoing<'_>,
+    timeout_ms: u32,
+    service: &str,
+) -> Result<Reply, Failure> {
+    let url = request.url;
     // Errors name the endpoint without the query: in V3 it carries the phone number and code.
     let endpoint = url.split('?').next().unwrap_or_default();
     let network = |why: String| Failure::new(ErrorCode::General, why);
     let controller = web_sys::AbortController::new()
         .map_err(|e| network(format!("AbortController unavailable: {}", describe(&e))))?;
     let headers = js_sys::Object::new();
-    for (name, value) in &request.headers {
+    for (name, value) in request.headers {
         js_sys::Reflect::set(&headers, &(*name).into(), &value.into())
             .map_err(|e| network(describe(&e)))?;
     }
     let init = web_sys::RequestInit::new();
     init.set_method(request.method);
     // No body at all in V3: an empty string would make `fetch` add an unsigned content-type.
-    if let Some(body) = &request.body {
+    if let Some(body) = request.body {
         init.set_body(&JsValue::from_str(body));
     }
     init.set_headers(&headers);
@@ -437,11 +495,11 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<Reply, Failure
     let failed = |error: JsValue, stage: &str| {
         if timer.fired() {
             network(format!(
-                "Aliyun did not answer within {timeout_ms} ms (request aborted)"
+                "{service} did not answer within {timeout_ms} ms (request aborted)"
             ))
         } else {
             network(format!(
-                "Network error calling Aliyun at {endpoint} ({stage}): {}",
+                "Network error calling {service} at {endpoint} ({stage}): {}",
                 describe(&error)
             ))
         }
@@ -466,7 +524,7 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<Reply, Failure
         Failure::new(
             ErrorCode::InvalidResponse,
             format!(
-                "Unexpected answer from Aliyun (HTTP {status}): {size} exceeds the \
+                "Unexpected answer from {service} (HTTP {status}): {size} exceeds the \
                  {MAX_RESPONSE_BYTES}-byte limit (request aborted)"
             ),
         )

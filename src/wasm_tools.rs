@@ -6,15 +6,20 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
+use std::rc::Rc;
+
 use crate::call::Call;
 use crate::config::Config;
-use crate::credential::Redactor;
+use crate::credential::{Credentials, Redactor};
 use crate::doctor::{self, Probe};
 use crate::error::{ErrorCode, Failure};
 use crate::get_sms_sign::{self, GetSmsSign};
 use crate::get_sms_template::{self, GetSmsTemplate};
 use crate::limits::MAX_MESSAGE_JSON_BYTES;
+use crate::provider::CredentialSource;
 use crate::query_send_details::{self, QuerySendDetails, SendDetails};
+use crate::route;
+use crate::wasm::credentials;
 use crate::wasm::{execute, failure_to_js, from_js, to_js, validated, Reply};
 
 fn now_millis() -> u64 {
@@ -25,15 +30,9 @@ fn now_millis() -> u64 {
 /// Makes one call and keeps what the doctor needs: whether it was answered, the answer's
 /// `Date`, and the local time halfway through (the best guess of when the server stamped it).
 /// Not generic, so one copy of the async machinery serves every API.
-async fn probe(call: &Call<'_>, config: &Config) -> Probe<Reply> {
+async fn probe(call: &Call<'_>, config: &Config, credentials: &Credentials) -> Probe<Reply> {
     let start = now_millis();
-    let result = execute(
-        call,
-        &config.credentials,
-        config.target(),
-        config.timeout_ms,
-    )
-    .await;
+    let result = execute(call, credentials, config.target(), config.timeout_ms).await;
     let local_millis = start + now_millis().saturating_sub(start) / 2;
     Probe {
         // Only an answer that was too big carries a status on failure: it did arrive.
@@ -73,12 +72,16 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
             return Ok(to_js(&doctor::invalid_config(issues)));
         }
     };
-    let redactor = config.credentials.redactor();
+    let (config, signing) = match diagnosable(config).await {
+        Ok(diagnosable) => diagnosable,
+        Err(report) => return Ok(to_js(&report)),
+    };
+    let redactor = signing.redactor();
     let sign_query = GetSmsSign {
         sign_name: config.sign_name.clone(),
     };
     let sign = parsed(
-        probe(&sign_query.call(), &config).await,
+        probe(&sign_query.call(), &config, &signing).await,
         get_sms_sign::parse,
         &redactor,
     );
@@ -89,7 +92,7 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
                 template_code: usage.code.clone(),
             };
             let answer = parsed(
-                probe(&query.call(), &config).await,
+                probe(&query.call(), &config, &signing).await,
                 get_sms_template::parse,
                 &redactor,
             );
@@ -100,6 +103,27 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
         None
     };
     Ok(to_js(&doctor::diagnose(&config, &sign, templates)))
+}
+
+/// The config the doctor checks, and the pair that signs its probes: as given for an AccessKey
+/// pair; for the other credential types, the temporary credentials they give (fetched first),
+/// as the `access_key` config they amount to. A refresh that fails is the report.
+async fn diagnosable(config: Rc<Config>) -> Result<(Rc<Config>, Credentials), doctor::Report> {
+    if let Some(fixed) = config.credentials.fixed() {
+        let fixed = fixed.clone();
+        return Ok((config, fixed));
+    }
+    match credentials::signer(&config).await {
+        Ok(signer) => {
+            let signing = signer.credentials().clone();
+            let mut temporary = (*config).clone();
+            temporary.credentials = CredentialSource::AccessKey(signing.clone());
+            Ok((Rc::new(temporary), signing))
+        }
+        Err(failure) => Err(doctor::credentials_unavailable(
+            &failure.redact_with(|text| config.credentials.redact_in(text)),
+        )),
+    }
 }
 
 /// What `querySendDetails` resolves with: the query as sent, and Aliyun's records.
@@ -123,12 +147,13 @@ pub async fn query_send_details_export(
     query: JsValue,
 ) -> Result<JsValue, JsValue> {
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
-    let redactor = config.credentials.redactor();
+    let redactor = route::redactor(&config);
     match status(&config, &query, &redactor).await {
         Ok(status) => Ok(to_js(&status)),
-        Err(failure) => Err(failure_to_js(
-            &failure.redact_with(|text| redactor.redact_in(text)),
-        )),
+        Err(failure) => Err(failure_to_js(&failure.redact_with(|text| {
+            redactor.redact_in(text);
+            credentials::redact_cached(&config.credentials, text);
+        }))),
     }
 }
 
@@ -156,9 +181,10 @@ async fn status(config: &Config, query: &JsValue, redactor: &Redactor) -> Result
         &send_date,
         config.strict_phone_region_number_check,
     )?;
+    let signer = credentials::signer(config).await?;
     let reply = execute(
         &query.call(),
-        &config.credentials,
+        signer.credentials(),
         config.target(),
         config.timeout_ms,
     )

@@ -40,7 +40,10 @@ fn prepare_signed(
     let message = message::prepare(data, config)?;
     Ok(call::sign(
         &message.call(),
-        &config.credentials,
+        config
+            .credentials
+            .fixed()
+            .expect("these configs sign with an AccessKey pair"),
         config.target(),
         nonce,
         timestamp,
@@ -198,6 +201,16 @@ const CONFIG_KEYS: &[&str] = &[
     "endpoint",
     "regionId",
     "timeout",
+    "credentialType",
+    "roleArn",
+    "roleSessionName",
+    "durationSeconds",
+    "policy",
+    "oidcProviderArn",
+    "oidcTokenFile",
+    "roleName",
+    "stsEndpoint",
+    "ecsMetadataEndpoint",
     "usageType",
     "templateCode",
     "type",
@@ -233,6 +246,14 @@ const INTERESTING_STRINGS: &[&str] = &[
     "http://localhost/",
     "https://user:pw@host/",
     "cn-hangzhou",
+    "ram_role_arn",
+    "ecs_ram_role",
+    "oidc_role_arn",
+    "access_key",
+    "acs:ram::1234567890123456:role/sms",
+    "acs:ram::1234567890123456:oidc-provider/ack",
+    "http://100.100.100.200/",
+    "{\"Version\":\"1\"}",
     "13012345678",
     "+86 130 1234 5678",
     "0086130123456789",
@@ -392,7 +413,10 @@ fn check_validate(value: &Value) -> Result<(), TestCaseError> {
             let again = config::validate(&config.to_json());
             prop_assert_eq!(again.as_ref(), Ok(&config), "to_json round trip");
             for text in debug_texts(&config) {
-                let secret = config.credentials.access_key_secret.expose();
+                let Some(credentials) = config.credentials.access_key() else {
+                    break;
+                };
+                let secret = credentials.access_key_secret.expose();
                 prop_assert!(
                     secret.len() < 6 || !text.contains(secret),
                     "secret in Debug of Config"
@@ -1042,12 +1066,13 @@ proptest! {
         let config = config::validate(&value).expect("valid");
         let mut texts: Vec<String> = Vec::new();
         texts.extend(debug_texts(&config));
-        texts.extend(debug_texts(&config.credentials.access_key_secret));
-        texts.push(config.credentials.access_key_secret.to_string());
+        let credentials = config.credentials.fixed().expect("an AccessKey pair");
+        texts.extend(debug_texts(&credentials.access_key_secret));
+        texts.push(credentials.access_key_secret.to_string());
         texts.extend(debug_texts(&config.templates));
         texts.extend(debug_texts(&config.endpoint));
         texts.push(config.endpoint.to_string());
-        if let Some(token) = &config.credentials.security_token {
+        if let Some(token) = &credentials.security_token {
             texts.extend(debug_texts(token));
             texts.push(token.to_string());
         }

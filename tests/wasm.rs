@@ -230,6 +230,7 @@ fn validate_config_fills_every_default() {
         json!({
             "success": true,
             "data": {
+                "credentialType": "access_key",
                 "accessKeyId": "LTAI-fixture-access-key-id",
                 "accessKeySecret": "fixture-access-key-secret-not-a-real-key",
                 "signatureVersion": "v1",

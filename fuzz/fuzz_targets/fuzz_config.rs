@@ -6,6 +6,7 @@
 use aliyun_sms::config::{self, Config};
 use aliyun_sms::credential::Secret;
 use aliyun_sms::error::ErrorCode;
+use aliyun_sms::provider::CredentialSource;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 
@@ -28,12 +29,18 @@ fn check(value: &Value) {
             );
             // Debug must not depend on the secrets: swap them and compare.
             let mut other: Config = config.clone();
-            other.credentials.access_key_secret = Secret::new("a-different-secret".into());
-            other.credentials.security_token = config
-                .credentials
-                .security_token
-                .as_ref()
-                .map(|_| Secret::new("a-different-token".into()));
+            if let CredentialSource::AccessKey(credentials)
+            | CredentialSource::RamRoleArn {
+                source: credentials,
+                ..
+            } = &mut other.credentials
+            {
+                credentials.access_key_secret = Secret::new("a-different-secret".into());
+                credentials.security_token = credentials
+                    .security_token
+                    .as_ref()
+                    .map(|_| Secret::new("a-different-token".into()));
+            }
             assert_eq!(
                 format!("{config:?}"),
                 format!("{other:?}"),

@@ -44,7 +44,7 @@ fn check(data: &Value, config: &Config) {
     let outcome = message::prepare(data, config).map(|message| {
         call::sign(
             &message.call(),
-            &config.credentials,
+            config.credentials.fixed().expect("an AccessKey pair"),
             config.target(),
             &Nonce::from_random_bytes([5; 16]),
             &Timestamp::from_unix_millis(1_700_000_000_000),

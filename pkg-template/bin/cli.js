@@ -28,7 +28,9 @@ status  Looks up one sent message (QuerySendDetails): waiting, failed (with the 
 Options:
   -c, --config <file>   Connector config (JSON): accessKeyId, accessKeySecret, signName, templates,
                         and optionally strictPhoneRegionNumberCheck, endpoint, regionId, timeout,
-                        overseas (the route for numbers outside mainland China).
+                        overseas (the route for numbers outside mainland China), credentialType
+                        and its fields (temporary credentials from a RAM role, the ECS instance's
+                        role, or an OIDC token file).
   -t, --to <phone>      Recipient, e.g. "+86 130 1234 5678" or 13012345678.
       --type <type>     send: template usage type (default SignIn). Unknown types use Generic.
       --code <code>     send: verification code to send (default: a random 6-digit code).

@@ -46,13 +46,26 @@ export type AliyunSmsTemplate = {
 // repository's data/config-fields.json; `node scripts/docs.mjs --check` compares them.
 
 /**
+ * Where the credentials that sign each send come from. `access_key` (the default): the configured
+ * AccessKey pair. The others fetch temporary credentials and renew them 3 minutes before they
+ * expire: `ram_role_arn` (STS AssumeRole, signed with the configured pair), `ecs_ram_role` (the
+ * ECS instance metadata service), `oidc_role_arn` (STS AssumeRoleWithOIDC, RRSA on ACK).
+ */
+export type CredentialType = 'access_key' | 'ram_role_arn' | 'ecs_ram_role' | 'oidc_role_arn';
+
+/**
  * The connector config as accepted (the input of `configGuard`). `null` or an empty string in an
- * optional field means "use the default"; unknown keys are ignored.
+ * optional field means "use the default"; unknown keys are ignored, and so are the credential
+ * fields that the chosen `credentialType` does not use.
  */
 export type AliyunSmsConfig = {
-  /** Non-empty, no leading or trailing whitespace. */
+  /**
+   * Non-empty, no leading or trailing whitespace. Used by `access_key` and `ram_role_arn` (as the
+   * pair that signs AssumeRole); ignored by the other types, but typed as required because the
+   * default type needs it.
+   */
   accessKeyId: string;
-  /** Non-empty, no leading or trailing whitespace. Used only to sign; never sent. */
+  /** Non-empty, no leading or trailing whitespace. Used only to sign; never sent. As `accessKeyId`. */
   accessKeySecret: string;
   /**
    * STS token of temporary credentials (RAM role), sent as `SecurityToken` (V1) or
@@ -79,6 +92,26 @@ export type AliyunSmsConfig = {
   timeout?: number | null;
   /** Where numbers outside mainland China go instead (docs/worldwide.md). */
   overseas?: OverseasRouteConfig | null;
+  /** Default `access_key` (docs/credentials.md). */
+  credentialType?: CredentialType | null;
+  /** `ram_role_arn` and `oidc_role_arn` (required there): `acs:ram::<account-id>:role/<role-name>`. */
+  roleArn?: string | null;
+  /** `oidc_role_arn` (required there): `acs:ram::<account-id>:oidc-provider/<provider-name>`. */
+  oidcProviderArn?: string | null;
+  /** `oidc_role_arn`: the token file, read at every refresh. Default: `$ALIBABA_CLOUD_OIDC_TOKEN_FILE`. */
+  oidcTokenFile?: string | null;
+  /** Role types: default `logto-aliyun-sms`. 2 to 64 letters, digits, `.`, `@`, `-`, `_`. */
+  roleSessionName?: string | null;
+  /** Role types: seconds, a whole number from 900 to 43200 (and at most the role's maximum). Default 3600. */
+  durationSeconds?: number | null;
+  /** Role types: a RAM policy that narrows the session, as JSON text of an object or the object. At most 2048 bytes. */
+  policy?: string | Record<string, unknown> | null;
+  /** Role types: default `https://sts.aliyuncs.com/`. `https://`, or `http://` to a loopback host only. */
+  stsEndpoint?: string | null;
+  /** `ecs_ram_role`: the RAM role attached to the instance. Default: asked from the metadata service. */
+  roleName?: string | null;
+  /** `ecs_ram_role`: default `http://100.100.100.200/`; also `http://` to exactly that address. */
+  ecsMetadataEndpoint?: string | null;
 };
 
 /** The API an overseas route calls. */
@@ -140,10 +173,17 @@ export type ParsedAliyunSmsTemplate = {
   type: SmsTemplateType;
 };
 
-/** The config after validation, every default filled in (`configGuard`'s output). */
+/**
+ * The config after validation, every default filled in (`configGuard`'s output). Of the
+ * credential fields, only those of its `credentialType` are present: `accessKeyId`,
+ * `accessKeySecret` (and `securityToken`) for `access_key` and `ram_role_arn`; `roleArn`,
+ * `roleSessionName`, `durationSeconds`, `policy` (when given) and `stsEndpoint` for the two STS
+ * types; `oidcProviderArn` and `oidcTokenFile` (when given) for `oidc_role_arn`; `roleName` (when
+ * given) and `ecsMetadataEndpoint` for `ecs_ram_role`.
+ */
 export type ParsedAliyunSmsConfig = {
-  accessKeyId: string;
-  accessKeySecret: string;
+  accessKeyId?: string;
+  accessKeySecret?: string;
   /** Present only when a non-empty token was given. */
   securityToken?: string;
   signatureVersion: SignatureVersion;
@@ -157,6 +197,17 @@ export type ParsedAliyunSmsConfig = {
   timeout: number;
   /** Present only when a route is configured. */
   overseas?: ParsedOverseasRouteConfig;
+  credentialType: CredentialType;
+  roleArn?: string;
+  oidcProviderArn?: string;
+  oidcTokenFile?: string;
+  roleSessionName?: string;
+  durationSeconds?: number;
+  /** Always JSON text. */
+  policy?: string;
+  stsEndpoint?: string;
+  roleName?: string;
+  ecsMetadataEndpoint?: string;
 };
 
 /** The kind of a config problem, named after zod's issue codes. */
@@ -234,7 +285,10 @@ export type AliyunSmsErrorCode =
 
 /** The `data` of every `ConnectorError` this connector throws. */
 export type AliyunSmsErrorData = {
-  /** One line for the operator; never contains the access key secret (6 or more characters). */
+  /**
+   * One line for the operator; never contains the access key secret or any token (6 or more
+   * characters), temporary ones included. A failed credential refresh names its step.
+   */
   errorDescription: string;
   /** Aliyun's error code (`ResponseCode` for SendMessageToGlobe), e.g. `isv.BUSINESS_LIMIT_CONTROL`. */
   Code?: string;

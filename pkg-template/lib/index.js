@@ -2,6 +2,7 @@
 // this file adapts it to Logto: metadata, a zod-compatible configGuard, and errors built from the
 // host's own @logto/connector-kit so Logto's `error instanceof ConnectorError` holds.
 import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 
 import {
   ConnectorConfigFormItemType,
@@ -16,6 +17,17 @@ import * as wasm from './wasm/aliyun_sms.js';
 
 // Compiled once per process, from the bytes shipped next to the glue: no network, no flags.
 wasm.initSync({ module: readFileSync(new URL('wasm/aliyun_sms_bg.wasm', import.meta.url)) });
+
+// credentialType oidc_role_arn: reading the OIDC token file is the one thing the WebAssembly core
+// leaves to the host. It asks at every refresh (the file is rotated), with the configured
+// oidcTokenFile or, when there is none, undefined.
+wasm.setOidcTokenReader(async (path) => {
+  const file = path ?? process.env.ALIBABA_CLOUD_OIDC_TOKEN_FILE;
+  if (!file) {
+    throw new Error('no oidcTokenFile is configured and ALIBABA_CLOUD_OIDC_TOKEN_FILE is not set');
+  }
+  return readFile(file, 'utf8');
+});
 
 /** Identical to @logto/connector-aliyun-sms's metadata (id, target, form), plus the new options. */
 export const metadata = Object.freeze({

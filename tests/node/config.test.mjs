@@ -31,6 +31,7 @@ describe('configGuard.safeParse', () => {
     assert.deepEqual(Object.keys(result).sort(), ['data', 'success']);
     assert.equal(result.success, true);
     assert.deepEqual(result.data, {
+      credentialType: 'access_key',
       accessKeyId: 'LTAI-config',
       accessKeySecret: SECRET,
       signatureVersion: 'v1',

@@ -44,7 +44,24 @@ test('the official form items are unchanged (the secret is only marked confident
   assert.equal(ours.find((item) => item.key === 'accessKeySecret').isConfidential, true);
   assert.deepEqual(
     ours.slice(official.length).map((item) => item.key),
-    ['signatureVersion', 'securityToken', 'endpoint', 'regionId', 'timeout', 'overseas'],
+    [
+      'signatureVersion',
+      'securityToken',
+      'endpoint',
+      'regionId',
+      'timeout',
+      'overseas',
+      'credentialType',
+      'roleArn',
+      'oidcProviderArn',
+      'oidcTokenFile',
+      'roleSessionName',
+      'durationSeconds',
+      'policy',
+      'stsEndpoint',
+      'roleName',
+      'ecsMetadataEndpoint',
+    ],
   );
 });
 
@@ -66,10 +83,33 @@ test('every form item key is a config field the guard understands', () => {
       message: 'Your code is {{code}}',
       signName: 'Logto',
     },
+    credentialType: 'ram_role_arn',
+    roleArn: 'acs:ram::1234567890123456:role/sms',
+    oidcProviderArn: 'acs:ram::1234567890123456:oidc-provider/ack',
+    oidcTokenFile: '/var/run/token',
+    roleSessionName: 'logto-test',
+    durationSeconds: 900,
+    policy: '{"Version":"1"}',
+    stsEndpoint: 'https://sts.cn-hangzhou.aliyuncs.com/',
+    roleName: 'SmsSender',
+    ecsMetadataEndpoint: 'http://100.100.100.200/',
+  };
+  // The credential fields mean something only with the credentialType that uses them.
+  const typeFor = {
+    roleArn: { credentialType: 'ram_role_arn' },
+    roleSessionName: { credentialType: 'ram_role_arn', roleArn: values.roleArn },
+    durationSeconds: { credentialType: 'ram_role_arn', roleArn: values.roleArn },
+    policy: { credentialType: 'ram_role_arn', roleArn: values.roleArn },
+    stsEndpoint: { credentialType: 'ram_role_arn', roleArn: values.roleArn },
+    credentialType: { roleArn: values.roleArn },
+    oidcProviderArn: { credentialType: 'oidc_role_arn', roleArn: values.roleArn },
+    oidcTokenFile: { credentialType: 'oidc_role_arn', roleArn: values.roleArn, oidcProviderArn: values.oidcProviderArn },
+    roleName: { credentialType: 'ecs_ram_role' },
+    ecsMetadataEndpoint: { credentialType: 'ecs_ram_role' },
   };
   for (const item of metadata.formItems) {
     if (item.key in base) continue;
-    const result = configGuard.safeParse({ ...base, [item.key]: values[item.key] });
+    const result = configGuard.safeParse({ ...base, ...typeFor[item.key], [item.key]: values[item.key] });
     assert.equal(result.success, true, item.key);
     assert.deepEqual(result.data[item.key], values[item.key], item.key);
   }

@@ -14,6 +14,9 @@
 //   const server = await startAliyunServer({ credentials: { id: 'secret' } });
 //   // STS: requests with this key id must carry this token (SecurityToken / x-acs-security-token)
 //   const sts = await startAliyunServer({ credentials: { id: 'secret' }, securityTokens: { id: 'token' } });
+//   // Temporary credentials also expire: after this time (ms) the key id gets InvalidSecurityToken.Expired.
+//   // The three maps may be filled while the server runs (sts-server.mjs's onIssue does).
+//   const temporary = await startAliyunServer({ credentials, securityTokens, expirations: { id: Date.now() + 3600e3 } });
 //   server.url            // 'http://127.0.0.1:<port>/'
 //   server.requests       // [{ method, path, headers, rawBody, params, verified, ... }]
 //   server.setMode(mode)  // how every following request is answered
@@ -336,6 +339,7 @@ export async function startAliyunServer({
   signNames,
   templateCodes,
   securityTokens = {},
+  expirations = {},
   now = Date.now,
   actions = MAINLAND_ACTIONS,
   senderIds,
@@ -472,6 +476,9 @@ export async function startAliyunServer({
         code: 'InvalidSecurityToken.MismatchWithAccessKey',
         message: `The security token ${token} does not match the access key.`,
       };
+    }
+    if (Object.hasOwn(expirations, accessKeyId) && now() >= expirations[accessKeyId]) {
+      return { status: 400, code: 'InvalidSecurityToken.Expired', message: 'Specified SecurityToken is expired.' };
     }
     return undefined;
   }
