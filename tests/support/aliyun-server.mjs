@@ -55,9 +55,10 @@
 // [--access-key-secret SECRET]` prints its URL and logs each signed request it receives.
 
 import { createHash, createHmac, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+
+import { answerSimulated, recorder, startLoopbackServer } from './loopback-server.mjs';
 
 /** Demo credentials for local runs. They are not, and never were, real Aliyun keys. */
 export const DEMO_CREDENTIALS = Object.freeze({
@@ -344,9 +345,8 @@ export async function startAliyunServer({
   actions = MAINLAND_ACTIONS,
   senderIds,
 } = {}) {
-  const requests = [];
+  const { requests, respondNext, nextMode, forget } = recorder();
   const usedNonces = new Set();
-  const pending = [];
   let mode = 'ok';
   const signs = new Map();
   const smsTemplates = new Map();
@@ -722,11 +722,7 @@ export async function startAliyunServer({
       sendJson(res, chosen.status ?? 200, body, requestId);
       return;
     }
-    if (typeof chosen === 'object' && chosen !== null && 'body' in chosen) {
-      res.writeHead(chosen.status ?? 200, { 'content-type': chosen.contentType ?? 'application/json;charset=utf-8' });
-      res.end(chosen.body);
-      return;
-    }
+    if (answerSimulated(res, chosen, 'application/json;charset=utf-8')) return;
     switch (chosen) {
       case 'echo-signed': {
         const signed = record.stringToSign ??
@@ -761,9 +757,6 @@ export async function startAliyunServer({
         res.end(chunk.repeat(4 * 1024));
         return;
       }
-      case 'hang':
-        // Never answer; close() tears the socket down.
-        return;
       case 'drop': {
         const text = JSON.stringify({ Code: 'OK', Message: 'OK', RequestId: requestId, BizId: bizId() });
         res.writeHead(200, { 'content-type': 'application/json;charset=utf-8', 'content-length': Buffer.byteLength(text) });
@@ -771,9 +764,6 @@ export async function startAliyunServer({
         setTimeout(() => res.socket?.destroy(), 20);
         return;
       }
-      case 'reset':
-        res.socket?.destroy();
-        return;
       default:
         sendJson(res, 500, { Code: 'InternalError', Message: `Unknown server mode ${JSON.stringify(chosen)}`, RequestId: requestId }, requestId);
     }
@@ -807,7 +797,7 @@ export async function startAliyunServer({
       requestId,
       receivedAt: new Date().toISOString(),
     };
-    const chosen = pending.length > 0 ? pending.shift() : mode;
+    const chosen = nextMode(mode);
     let outcome;
     try {
       if (req.method !== 'POST' && req.method !== 'GET') {
@@ -837,29 +827,10 @@ export async function startAliyunServer({
     respond(res, chosen, outcome, requestId, record);
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`aliyun-server internal error: ${error?.message ?? error}`);
-      } else {
-        res.destroy();
-      }
-    });
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const actualPort = server.address().port;
-  let closing;
+  const { url, port: actualPort, close } = await startLoopbackServer(handle, { name: 'aliyun-server', port, keepAliveTimeout: 1000 });
 
   return {
-    url: `http://127.0.0.1:${actualPort}/`,
+    url,
     port: actualPort,
     requests,
     credentials,
@@ -891,13 +862,10 @@ export async function startAliyunServer({
       mode = next;
     },
     /** How the next request is answered, before falling back to the mode. Calls queue up. */
-    respondNext(next) {
-      pending.push(next);
-    },
+    respondNext,
     /** Forgets recorded requests, queued answers and every state set above (nonces stay used). */
     reset() {
-      requests.length = 0;
-      pending.length = 0;
+      forget();
       mode = 'ok';
       signs.clear();
       smsTemplates.clear();
@@ -908,13 +876,7 @@ export async function startAliyunServer({
       clockSkew = 0;
       dateHeader = true;
     },
-    close() {
-      closing ??= new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }
 

@@ -11,19 +11,23 @@
 // Handlers for the common faults are exported: `hang`, `endlessBody(chunkBytes, everyMs)`,
 // `bigBody(bytes, { json })`.
 
-import http from 'node:http';
+import { startLoopbackServer } from './loopback-server.mjs';
 
 /**
- * @param {(req: http.IncomingMessage, res: http.ServerResponse, connection: object) => void} handler
+ * @param {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse, connection: object) => void} handler
  */
 export async function startFaultServer(handler) {
   const connections = [];
   const waiters = new Map();
-  const server = http.createServer((req, res) => {
-    const connection = connections.find((c) => c.socket === req.socket);
-    if (connection) connection.requests += 1;
-    handler(req, res, connection);
-  });
+  const { server, url, port, close } = await startLoopbackServer(
+    (req, res) => {
+      const connection = connections.find((c) => c.socket === req.socket);
+      if (connection) connection.requests += 1;
+      return handler(req, res, connection);
+    },
+    { name: 'fault-server' },
+  );
+  // Registered before the URL is handed out, so no connection goes unrecorded.
   server.on('connection', (socket) => {
     const connection = {
       id: connections.length,
@@ -42,17 +46,8 @@ export async function startFaultServer(handler) {
       waiters.delete(connection);
     });
   });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const { port } = server.address();
-  let closing;
   return {
-    url: `http://127.0.0.1:${port}/`,
+    url,
     port,
     connections,
     /** Resolves true once `connection`'s socket has closed, false if it is still open after `ms`. */
@@ -68,13 +63,7 @@ export async function startFaultServer(handler) {
         waiters.set(connection, list);
       });
     },
-    close() {
-      closing ??= new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }
 

@@ -12,12 +12,12 @@
 //   metadata.calls         // { token, roleName, credentials }: requests answered 200
 //   metadata.requests      // every request: { method, path, headers, status }
 //   metadata.tokens        // every session token issued
-//   metadata.respondNext({ status, body } | 'hang' | 'reset')
+//   metadata.respondNext({ status?, body, contentType? } | 'hang' | 'reset')
 //   metadata.setExpiresIn(seconds)
 
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
 
+import { answerSimulated, recorder, startLoopbackServer } from './loopback-server.mjs';
 import { mint, utc } from './sts-server.mjs';
 
 const TOKEN_PATH = '/latest/api/token';
@@ -31,12 +31,11 @@ const ROLES_PATH = '/latest/meta-data/ram/security-credentials/';
  * @param {() => number} [options.now]
  */
 export async function startMetadataServer({ roles = ['SmsSender'], onIssue, expiresIn = 6 * 3600, now = () => Date.now(), port = 0 } = {}) {
-  const requests = [];
+  const { requests, respondNext, nextMode, forget } = recorder();
   const tokens = [];
   const issued = [];
   const live = new Map();
   const calls = { token: 0, roleName: 0, credentials: 0 };
-  const pending = [];
   let lifetime = expiresIn;
 
   const text = (res, status, body) => {
@@ -84,65 +83,39 @@ export async function startMetadataServer({ roles = ['SmsSender'], onIssue, expi
     return text(res, 404, '404 - Not Found');
   }
 
-  const server = http.createServer((req, res) => {
+  function handle(req, res) {
     const record = { method: req.method, path: new URL(req.url ?? '/', 'http://127.0.0.1').pathname, headers: { ...req.headers } };
     requests.push(record);
     req.resume();
     req.on('end', () => {
-      const chosen = pending.shift();
+      const chosen = nextMode(undefined);
       record.mode = chosen;
-      if (chosen === 'hang') return;
-      if (chosen === 'reset') {
-        res.socket?.destroy();
-        return;
-      }
-      if (chosen !== undefined) {
-        res.writeHead(chosen.status ?? 200, { 'content-type': 'text/plain' });
-        res.end(chosen.body ?? '');
-        return;
-      }
+      if (answerSimulated(res, chosen, 'text/plain')) return;
       answer(req, res, record);
       record.status = res.statusCode;
     });
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const actualPort = server.address().port;
-  let closing;
+  }
+
+  const { url, close } = await startLoopbackServer(handle, { name: 'metadata-server', port, keepAliveTimeout: 1000 });
   return {
-    url: `http://127.0.0.1:${actualPort}/`,
+    url,
     requests,
     tokens,
     issued,
     calls,
-    respondNext(mode) {
-      pending.push(mode);
-    },
+    respondNext,
     setExpiresIn(seconds) {
       lifetime = seconds;
     },
     reset() {
-      requests.length = 0;
+      forget();
       tokens.length = 0;
       issued.length = 0;
-      pending.length = 0;
       calls.token = 0;
       calls.roleName = 0;
       calls.credentials = 0;
       lifetime = expiresIn;
     },
-    close() {
-      closing ??= new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }

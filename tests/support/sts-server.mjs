@@ -19,9 +19,9 @@
 //   await sts.close()
 
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import http from 'node:http';
 
 import { TIMESTAMP_TOLERANCE_MS, canonicalRequestV3, sign, signV3, stringToSign } from './aliyun-server.mjs';
+import { answerSimulated, recorder, startLoopbackServer } from './loopback-server.mjs';
 
 export const VERSION = '2015-04-01';
 export const ROLE_ARN = 'acs:ram::1234567890123456:role/logto-sms-sender';
@@ -100,11 +100,10 @@ export async function startStsServer({
   now = () => Date.now(),
   port = 0,
 } = {}) {
-  const requests = [];
+  const { requests, respondNext, nextMode, forget } = recorder();
   const issued = [];
   const calls = { AssumeRole: 0, AssumeRoleWithOIDC: 0 };
   const usedNonces = new Set();
-  const pending = [];
   let expiresIn;
   let expectedOidcToken = oidcToken;
   let delay = 0;
@@ -270,7 +269,7 @@ export async function startStsServer({
       verified: false,
       requestId: randomUUID().toUpperCase(),
     };
-    const chosen = pending.length > 0 ? pending.shift() : 'ok';
+    const chosen = nextMode('ok');
     let outcome;
     try {
       parseForm(url.search.slice(1), record.params);
@@ -285,16 +284,7 @@ export async function startStsServer({
     record.mode = chosen;
     requests.push(record);
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    if (chosen === 'hang') return;
-    if (chosen === 'reset') {
-      res.socket?.destroy();
-      return;
-    }
-    if (typeof chosen === 'object' && 'body' in chosen) {
-      res.writeHead(chosen.status ?? 200, { 'content-type': chosen.contentType ?? 'application/json' });
-      res.end(chosen.body);
-      return;
-    }
+    if (answerSimulated(res, chosen, 'application/json')) return;
     const error = typeof chosen === 'object' && 'error' in chosen ? fail(chosen.status ?? 400, chosen.error, chosen.message ?? `Simulated ${chosen.error}`) : outcome;
     if (error) {
       send(res, error.status, { RequestId: record.requestId, HostId: 'sts.aliyuncs.com', Code: error.code, Message: error.message, Recommend: 'https://api.aliyun.com/troubleshoot' });
@@ -320,28 +310,9 @@ export async function startStsServer({
     });
   }
 
-  const server = http.createServer((req, res) => {
-    handle(req, res).catch((error) => {
-      if (!res.headersSent) {
-        res.writeHead(500, { 'content-type': 'text/plain' });
-        res.end(`sts-server internal error: ${error?.message ?? error}`);
-      } else {
-        res.destroy();
-      }
-    });
-  });
-  server.keepAliveTimeout = 1000;
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, '127.0.0.1', () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const actualPort = server.address().port;
-  let closing;
+  const { url, port: actualPort, close } = await startLoopbackServer(handle, { name: 'sts-server', port, keepAliveTimeout: 1000 });
   return {
-    url: `http://127.0.0.1:${actualPort}/`,
+    url,
     port: actualPort,
     requests,
     issued,
@@ -356,24 +327,15 @@ export async function startStsServer({
     setDelay(ms) {
       delay = ms;
     },
-    respondNext(mode) {
-      pending.push(mode);
-    },
+    respondNext,
     reset() {
-      requests.length = 0;
+      forget();
       issued.length = 0;
-      pending.length = 0;
       calls.AssumeRole = 0;
       calls.AssumeRoleWithOIDC = 0;
       expiresIn = undefined;
       delay = 0;
     },
-    close() {
-      closing ??= new Promise((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-      return closing;
-    },
+    close,
   };
 }
