@@ -43,36 +43,30 @@ const ALIYUN_HOST = 'dysmsapi.aliyuncs.com';
 // ---------------------------------------------------------------------------------------------
 // Inputs.
 
-const templatesOf = (entries) => entries.map(([usageType, templateCode, type]) => ({ usageType, templateCode, ...(type === undefined ? {} : { type }) }));
+/** Template objects from `[usageType, templateCode, type?]` rows (codes copied: variants share rows). */
+const templatesOf = (entries) =>
+  entries.map(([usageType, templateCode, type]) => ({ usageType, templateCode: structuredClone(templateCode), ...(type === undefined ? {} : { type }) }));
+
+/** The four required templates, one code each. */
+const PLAIN = [
+  ['SignIn', 'SMS_SIGNIN'],
+  ['Register', 'SMS_REGISTER'],
+  ['ForgotPassword', 'SMS_FORGOT'],
+  ['Generic', 'SMS_GENERIC'],
+];
+/** The four required templates, three with a code per region. */
+const REGIONAL = [
+  ['SignIn', { china: 'SMS_SIGNIN_CN', overseas: 'SMS_SIGNIN_INT' }],
+  ['Register', { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' }],
+  ['ForgotPassword', 'SMS_FORGOT'],
+  ['Generic', { china: 'SMS_GEN_CN', overseas: 'SMS_GEN_INT' }],
+];
 
 /** Config variants. `endpoint` is added at run time; the official connector ignores it. */
 const CONFIGS = {
-  minimal: {
-    templates: templatesOf([
-      ['SignIn', 'SMS_SIGNIN'],
-      ['Register', 'SMS_REGISTER'],
-      ['ForgotPassword', 'SMS_FORGOT'],
-      ['Generic', 'SMS_GENERIC'],
-    ]),
-  },
-  regional: {
-    strictPhoneRegionNumberCheck: false,
-    templates: templatesOf([
-      ['SignIn', { china: 'SMS_SIGNIN_CN', overseas: 'SMS_SIGNIN_INT' }],
-      ['Register', { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' }],
-      ['ForgotPassword', 'SMS_FORGOT'],
-      ['Generic', { china: 'SMS_GEN_CN', overseas: 'SMS_GEN_INT' }],
-    ]),
-  },
-  regionalStrict: {
-    strictPhoneRegionNumberCheck: true,
-    templates: templatesOf([
-      ['SignIn', { china: 'SMS_SIGNIN_CN', overseas: 'SMS_SIGNIN_INT' }],
-      ['Register', { china: 'SMS_REG_CN', overseas: 'SMS_REG_INT' }],
-      ['ForgotPassword', 'SMS_FORGOT'],
-      ['Generic', { china: 'SMS_GEN_CN', overseas: 'SMS_GEN_INT' }],
-    ]),
-  },
+  minimal: { templates: templatesOf(PLAIN) },
+  regional: { strictPhoneRegionNumberCheck: false, templates: templatesOf(REGIONAL) },
+  regionalStrict: { strictPhoneRegionNumberCheck: true, templates: templatesOf(REGIONAL) },
   full: {
     templates: templatesOf([
       ['SignIn', 'SMS_SIGNIN', 2],
@@ -86,49 +80,14 @@ const CONFIGS = {
       ['BindMfa', 'SMS_BIND_MFA', 2],
     ]),
   },
-  emptySignName: {
-    signName: '',
-    templates: templatesOf([
-      ['SignIn', 'SMS_SIGNIN'],
-      ['Register', 'SMS_REGISTER'],
-      ['ForgotPassword', 'SMS_FORGOT'],
-      ['Generic', 'SMS_GENERIC'],
-    ]),
-  },
-  emptyUnusedTemplate: {
-    templates: templatesOf([
-      ['SignIn', 'SMS_SIGNIN'],
-      ['Register', 'SMS_REGISTER'],
-      ['ForgotPassword', 'SMS_FORGOT'],
-      ['Generic', 'SMS_GENERIC'],
-      ['BindMfa', ''],
-    ]),
-  },
+  emptySignName: { signName: '', templates: templatesOf(PLAIN) },
+  emptyUnusedTemplate: { templates: templatesOf([...PLAIN, ['BindMfa', '']]) },
   strictNull: {
     strictPhoneRegionNumberCheck: null,
-    templates: templatesOf([
-      ['SignIn', { china: 'SMS_SIGNIN_CN', overseas: 'SMS_SIGNIN_INT' }],
-      ['Register', 'SMS_REGISTER'],
-      ['ForgotPassword', 'SMS_FORGOT'],
-      ['Generic', 'SMS_GENERIC'],
-    ]),
+    templates: templatesOf([REGIONAL[0], ...PLAIN.slice(1)]),
   },
-  missingGeneric: {
-    templates: templatesOf([
-      ['SignIn', 'SMS_SIGNIN'],
-      ['Register', 'SMS_REGISTER'],
-      ['ForgotPassword', 'SMS_FORGOT'],
-    ]),
-  },
-  strictNotBoolean: {
-    strictPhoneRegionNumberCheck: 'yes',
-    templates: templatesOf([
-      ['SignIn', 'SMS_SIGNIN'],
-      ['Register', 'SMS_REGISTER'],
-      ['ForgotPassword', 'SMS_FORGOT'],
-      ['Generic', 'SMS_GENERIC'],
-    ]),
-  },
+  missingGeneric: { templates: templatesOf(PLAIN.filter(([usageType]) => usageType !== 'Generic')) },
+  strictNotBoolean: { strictPhoneRegionNumberCheck: 'yes', templates: templatesOf(PLAIN) },
 };
 
 /** `to` as Logto passes it → what ours sends as PhoneNumbers (stated, not computed). */

@@ -11,10 +11,10 @@ import { fileURLToPath } from 'node:url';
 
 import { ConnectorConfigFormItemType, ConnectorError } from '@logto/connector-kit';
 
-import createConnector, { configGuard, metadata } from '../../pkg/lib/index.js';
+import { configGuard, metadata } from '../../pkg/lib/index.js';
 import { formItemsFrom, readData, stripMarkers } from '../../scripts/docs.mjs';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
-import { configFor, message } from '../support/harness.mjs';
+import { configFor, loadConnector, message } from '../support/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const script = path.join(root, 'scripts', 'docs.mjs');
@@ -239,11 +239,7 @@ describe('the built package follows data/send-sms-errors.json', () => {
 
   before(async () => {
     server = await startAliyunServer({ credentials: { [KEY_ID]: SECRET } });
-    connector = await createConnector({
-      getConfig: async () => {
-        throw new Error('getConfig must not be called');
-      },
-    });
+    connector = await loadConnector();
   });
   after(() => server.close());
 

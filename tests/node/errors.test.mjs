@@ -10,7 +10,7 @@ import { ConnectorError, ConnectorErrorCodes } from '@logto/connector-kit';
 
 import createConnector from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
-import { configFor, message } from '../support/harness.mjs';
+import { configFor, loadConnector, message } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-errors-test';
 const SECRET = `errors-secret-${randomUUID()}`;
@@ -60,11 +60,7 @@ async function rejection(code, { config = makeConfig(), data = message(), secret
 
 before(async () => {
   server = await startAliyunServer({ credentials: { [KEY_ID]: SECRET } });
-  connector = await createConnector({
-    getConfig: async () => {
-      throw new Error('getConfig must not be called');
-    },
-  });
+  connector = await loadConnector();
 });
 after(() => server.close());
 beforeEach(() => server.reset());

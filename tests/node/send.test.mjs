@@ -6,6 +6,7 @@ import { after, before, beforeEach, describe, test } from 'node:test';
 
 import createConnector, * as pkg from '../../pkg/lib/index.js';
 import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { SEND_SMS_V1_PARAMETERS } from '../support/fixtures.mjs';
 import { configFor } from '../support/harness.mjs';
 
 const KEY_ID = 'LTAI-send-test';
@@ -64,22 +65,7 @@ describe('sendMessage happy path', () => {
     const startedAt = Date.now();
     const [, { params }] = await send({ to: '+86 130 1234 5678', type: 'SignIn', payload: { code: '123456' } });
     const endedAt = Date.now();
-    assert.deepEqual(Object.keys(params).sort(), [
-      'AccessKeyId',
-      'Action',
-      'Format',
-      'PhoneNumbers',
-      'RegionId',
-      'SignName',
-      'Signature',
-      'SignatureMethod',
-      'SignatureNonce',
-      'SignatureVersion',
-      'TemplateCode',
-      'TemplateParam',
-      'Timestamp',
-      'Version',
-    ]);
+    assert.deepEqual(Object.keys(params).sort(), SEND_SMS_V1_PARAMETERS);
     assert.equal(params.Action, 'SendSms');
     assert.equal(params.Version, '2017-05-25');
     assert.equal(params.Format, 'JSON');

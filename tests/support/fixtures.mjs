@@ -1,5 +1,6 @@
 // Readers for tests/fixtures/: the data every test layer shares (Rust, wasm, fuzz and Node), kept
-// once there. Each call returns a fresh copy, so a test may change what it gets.
+// once there. Each call returns a fresh copy, so a test may change what it gets. Also the few facts
+// about Aliyun's requests that several Node test files check.
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
@@ -20,3 +21,24 @@ export const fixtureConfig = () => readFixture('config.json');
 
 /** The published signature vectors: `{ v1: [...], v3: [...] }` (see tests/fixtures/README.md). */
 export const signatureVectors = () => readFixture('signature-vectors.json');
+
+/**
+ * Every parameter of a SendSms request signed with V1, sorted: exactly what a send puts in its
+ * form. All are required but `TemplateParam`.
+ */
+export const SEND_SMS_V1_PARAMETERS = Object.freeze([
+  'AccessKeyId',
+  'Action',
+  'Format',
+  'PhoneNumbers',
+  'RegionId',
+  'SignName',
+  'Signature',
+  'SignatureMethod',
+  'SignatureNonce',
+  'SignatureVersion',
+  'TemplateCode',
+  'TemplateParam',
+  'Timestamp',
+  'Version',
+]);
