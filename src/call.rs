@@ -6,6 +6,7 @@
 //! each build a [`Call`]. Nonce and time are passed in, so the same inputs always give the same
 //! bytes (and tests need no clock or randomness).
 
+use crate::calendar::civil_from_days;
 use crate::credential::Credentials;
 use crate::endpoint::Endpoint;
 use crate::signature_v1::{canonicalized_query, percent_encode, sign_query};
@@ -80,20 +81,6 @@ impl Timestamp {
     pub fn as_str(&self) -> &str {
         &self.0
     }
-}
-
-/// Gregorian date of a day count since 1970-01-01 (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + u64::from(month <= 2);
-    (year, month, day)
 }
 
 /// One API call: what varies by API.

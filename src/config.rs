@@ -10,13 +10,11 @@ mod credentials;
 
 use crate::blank::{field, is_blank};
 use crate::call::{SignatureVersion, Target};
+use crate::check::{self, Refusal};
 use crate::credential::Secret;
-use crate::endpoint::Endpoint;
+use crate::endpoint::{Endpoint, DEFAULT_ENDPOINT};
 use crate::issue::{type_name, Issue, IssueCode, PathSegment};
-use crate::limits::{
-    clip, MAX_ENDPOINT_BYTES, MAX_FIELD_BYTES, MAX_QUOTED_CHARS, MAX_SECURITY_TOKEN_BYTES,
-    MAX_TEMPLATES,
-};
+use crate::limits::{clip, MAX_FIELD_BYTES, MAX_SECURITY_TOKEN_BYTES, MAX_TEMPLATES};
 use crate::overseas::{self, OverseasRoute};
 use crate::provider::CredentialSource;
 
@@ -122,6 +120,27 @@ impl Checker {
         });
     }
 
+    /// Reports a problem at `path`; `None`, for the reader to return.
+    fn refuse<T>(
+        &mut self,
+        code: IssueCode,
+        path: &[PathSegment],
+        message: impl Into<String>,
+    ) -> Option<T> {
+        self.report(code, path, message);
+        None
+    }
+
+    /// [`Checker::refuse`] with a [`check`]'s refusal.
+    fn refused<T>(&mut self, path: &[PathSegment], (code, message): Refusal) -> Option<T> {
+        self.refuse(code, path, message)
+    }
+
+    /// The value of a [`check`], or `None` with its refusal reported at `path`.
+    fn checked<T>(&mut self, path: &[PathSegment], result: Result<T, Refusal>) -> Option<T> {
+        result.map_or_else(|refusal| self.refused(path, refusal), Some)
+    }
+
     /// A required non-empty string at `object[key]`.
     fn required_string(&mut self, object: &Map<String, Value>, key: &str) -> Option<String> {
         self.non_empty_string(object.get(key), &[key.into()])
@@ -139,40 +158,10 @@ impl Checker {
         max: usize,
     ) -> Option<String> {
         match value {
-            None | Some(Value::Null) => {
-                self.report(IssueCode::InvalidType, path, "Required");
-                None
-            }
-            Some(Value::String(s)) if s.len() > max => {
-                self.report(
-                    IssueCode::TooBig,
-                    path,
-                    format!("Must be at most {max} bytes, received {}", s.len()),
-                );
-                None
-            }
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                self.report(IssueCode::TooSmall, path, "Must not be empty");
-                None
-            }
-            // A key pasted with a stray space would otherwise only fail later, at Aliyun.
-            Some(Value::String(s)) if s.trim() != s => {
-                self.report(
-                    IssueCode::InvalidString,
-                    path,
-                    "Must not start or end with whitespace",
-                );
-                None
-            }
-            Some(Value::String(s)) => Some(s.clone()),
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidType,
-                    path,
-                    format!("Expected string, received {}", type_name(other)),
-                );
-                None
-            }
+            None | Some(Value::Null) => self.refuse(IssueCode::InvalidType, path, "Required"),
+            Some(value) => self
+                .checked(path, check::clean_string(value, max))
+                .map(str::to_string),
         }
     }
 
@@ -198,27 +187,21 @@ impl Checker {
             None => None,
             Some(Value::String(s)) if s.trim().is_empty() => None,
             Some(Value::String(s)) => Some(s.trim().to_string()),
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidType,
-                    &[key.into()],
-                    format!("Expected string, received {}", type_name(other)),
-                );
-                None
-            }
+            Some(other) => self.refused(&[key.into()], check::expected("string", other)),
         }
+    }
+
+    /// [`Checker::optional_string`], telling "not given" (`Some(None)`) from "reported"
+    /// (`None`).
+    fn optional_text(&mut self, object: &Map<String, Value>, key: &str) -> Option<Option<String>> {
+        let before = self.issues.len();
+        let text = self.optional_string(object, key);
+        (self.issues.len() == before).then_some(text)
     }
 
     fn template(&mut self, value: &Value, index: usize) -> Option<Template> {
         let path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
-        let Value::Object(object) = value else {
-            self.report(
-                IssueCode::InvalidType,
-                &["templates".into(), index.into()],
-                format!("Expected object, received {}", type_name(value)),
-            );
-            return None;
-        };
+        let object = self.checked(&["templates".into(), index.into()], check::object(value))?;
         let usage_type = self.non_empty_string(object.get("usageType"), &path("usageType"));
         let code = match field(object, "templateCode") {
             // Missing, `""`, or `{}` and `{ china: "", overseas: "" }` (which `clean-deep` removes
@@ -246,17 +229,10 @@ impl Checker {
             Some(value @ Value::String(_)) => self
                 .template_code_string(Some(value), &path("templateCode"))
                 .map(TemplateCode::Single),
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidType,
-                    &path("templateCode"),
-                    format!(
-                        "Expected string or {{ china, overseas }}, received {}",
-                        type_name(other)
-                    ),
-                );
-                None
-            }
+            Some(other) => self.refused(
+                &path("templateCode"),
+                check::expected("string or { china, overseas }", other),
+            ),
         };
         let sms_type = match field(object, "type") {
             None => Some(SmsTemplateType::VerificationCode),
@@ -280,32 +256,24 @@ impl Checker {
     }
 
     fn templates(&mut self, value: Option<&Value>) -> Option<Templates> {
+        let path = ["templates".into()];
         // `[]` (or only blank entries) stays an array, so the issue names the missing usage types.
         let items = match value {
             Some(Value::Array(items)) => items,
             None | Some(Value::Null) => {
-                self.report(IssueCode::InvalidType, &["templates".into()], "Required");
-                return None;
+                return self.refuse(IssueCode::InvalidType, &path, "Required")
             }
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidType,
-                    &["templates".into()],
-                    format!("Expected array, received {}", type_name(other)),
-                );
-                return None;
-            }
+            Some(other) => return self.refused(&path, check::expected("array", other)),
         };
         if items.len() > MAX_TEMPLATES {
-            self.report(
+            return self.refuse(
                 IssueCode::TooBig,
-                &["templates".into()],
+                &path,
                 format!(
                     "Must contain at most {MAX_TEMPLATES} templates, received {}",
                     items.len()
                 ),
             );
-            return None;
         }
         // An entry with nothing in it is skipped: `clean-deep` drops it from the array. Paths keep
         // the index the operator wrote.
@@ -329,7 +297,7 @@ impl Checker {
         if !missing.is_empty() {
             self.report(
                 IssueCode::Custom,
-                &["templates".into()],
+                &path,
                 format!(
                     "UsageType ({}) should be provided in templates.",
                     missing.join(", ")
@@ -348,29 +316,20 @@ impl Checker {
         match field(object, "strictPhoneRegionNumberCheck") {
             None => Some(false),
             Some(Value::Bool(b)) => Some(*b),
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidType,
-                    &["strictPhoneRegionNumberCheck".into()],
-                    format!("Expected boolean, received {}", type_name(other)),
-                );
-                None
-            }
+            Some(other) => self.refused(
+                &["strictPhoneRegionNumberCheck".into()],
+                check::expected("boolean", other),
+            ),
         }
     }
 
     fn signature_version(&mut self, object: &Map<String, Value>) -> Option<SignatureVersion> {
-        match self.optional_string(object, "signatureVersion").as_deref() {
-            None | Some("v1") => Some(SignatureVersion::V1),
-            Some("v3") => Some(SignatureVersion::V3),
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidEnumValue,
-                    &["signatureVersion".into()],
-                    format!("Expected 'v1' | 'v3', received {}", quoted(other)),
-                );
-                None
-            }
+        match self.optional_string(object, "signatureVersion") {
+            None => Some(SignatureVersion::V1),
+            Some(text) => self.checked(
+                &["signatureVersion".into()],
+                check::signature_version(&text),
+            ),
         }
     }
 
@@ -384,101 +343,50 @@ impl Checker {
         }
     }
 
-    fn endpoint(&mut self, object: &Map<String, Value>) -> Option<Endpoint> {
-        match self.optional_string(object, "endpoint") {
-            None => Some(Endpoint::default()),
-            Some(text) if text.len() > MAX_ENDPOINT_BYTES => {
-                self.report(
-                    IssueCode::TooBig,
-                    &["endpoint".into()],
-                    format!("Must be at most {MAX_ENDPOINT_BYTES} bytes"),
-                );
-                None
-            }
-            Some(text) => match Endpoint::parse(&text) {
-                Ok(endpoint) => Some(endpoint),
-                Err(message) => {
-                    self.report(IssueCode::InvalidString, &["endpoint".into()], message);
-                    None
-                }
-            },
-        }
+    /// An optional endpoint at `key`, `default` when not given, read by `parse`.
+    fn endpoint(
+        &mut self,
+        object: &Map<String, Value>,
+        key: &str,
+        default: &str,
+        parse: fn(&str) -> Result<Endpoint, String>,
+    ) -> Option<Endpoint> {
+        let text = self.optional_text(object, key)?;
+        let endpoint = check::endpoint(text.as_deref().unwrap_or(default), parse);
+        self.checked(&[key.into()], endpoint)
     }
 
     fn region_id(&mut self, object: &Map<String, Value>) -> Option<String> {
         match self.optional_string(object, "regionId") {
             None => Some(DEFAULT_REGION_ID.into()),
-            Some(region)
-                if region.len() <= 64
-                    && region
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') =>
-            {
-                Some(region)
-            }
-            Some(_) => {
-                self.report(
-                    IssueCode::InvalidString,
-                    &["regionId".into()],
-                    "Expected a region id such as cn-hangzhou or ap-southeast-1",
-                );
-                None
-            }
+            Some(region) if check::is_region_id(&region) => Some(region),
+            Some(_) => self.refuse(
+                IssueCode::InvalidString,
+                &["regionId".into()],
+                "Expected a region id such as cn-hangzhou or ap-southeast-1",
+            ),
         }
     }
 
     fn timeout(&mut self, object: &Map<String, Value>) -> Option<u32> {
-        let path = ["timeout".into()];
         let value = match field(object, "timeout") {
             None => return Some(DEFAULT_TIMEOUT_MS),
             Some(value) => value,
         };
-        let Some(number) = value.as_f64() else {
-            self.report(
-                IssueCode::InvalidType,
-                &path,
-                format!("Expected number, received {}", type_name(value)),
-            );
-            return None;
-        };
-        let (min, max) = (*TIMEOUT_RANGE_MS.start(), *TIMEOUT_RANGE_MS.end());
-        if number.fract() != 0.0 {
-            self.report(
-                IssueCode::InvalidType,
-                &path,
-                "Expected an integer number of milliseconds",
-            );
-            None
-        } else if number < f64::from(min) {
-            self.report(
-                IssueCode::TooSmall,
-                &path,
-                format!("Must be at least {min} ms"),
-            );
-            None
-        } else if number > f64::from(max) {
-            self.report(
-                IssueCode::TooBig,
-                &path,
-                format!("Must be at most {max} ms"),
-            );
-            None
-        } else {
-            // In range and integral, so the conversion is exact.
-            Some(number as u32)
-        }
+        let timeout = check::whole_number(
+            value,
+            TIMEOUT_RANGE_MS,
+            "ms",
+            "Expected an integer number of milliseconds",
+        );
+        self.checked(&["timeout".into()], timeout)
     }
 }
 
 /// Validates an untyped config. Unknown keys are ignored, as zod's object guard strips them.
 pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
     let mut checker = Checker::default();
-    let Value::Object(object) = value else {
-        checker.report(
-            IssueCode::InvalidType,
-            &[],
-            format!("Expected object, received {}", type_name(value)),
-        );
+    let Some(object) = checker.checked(&[], check::object(value)) else {
         return Err(checker.issues);
     };
     let credentials = checker.credential_source(object);
@@ -486,7 +394,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
     let sign_name = checker.required_string(object, "signName");
     let templates = checker.templates(object.get("templates"));
     let strict = checker.strict_check(object);
-    let endpoint = checker.endpoint(object);
+    let endpoint = checker.endpoint(object, "endpoint", DEFAULT_ENDPOINT, Endpoint::parse);
     let region_id = checker.region_id(object);
     let timeout_ms = checker.timeout(object);
     let overseas = overseas::validate(
@@ -596,22 +504,11 @@ fn redacted(mut issues: Vec<Issue>, object: &Map<String, Value>) -> Vec<Issue> {
     issues
 }
 
-/// A short string quoted whole, a long one only by its length. Never a cut-off prefix: a secret
-/// pasted into the wrong field would survive redaction as its first characters.
-fn quoted(text: &str) -> String {
-    let chars = text.chars().count();
-    if chars <= MAX_QUOTED_CHARS {
-        format!("'{text}'")
-    } else {
-        format!("a string of {chars} characters")
-    }
-}
-
 /// A number as written, anything else by its type: never megabytes of echoed input.
 fn described(value: &Value) -> String {
     match value {
         Value::Number(n) => clip(&n.to_string()),
-        Value::String(s) => quoted(s),
+        Value::String(s) => check::quoted(s),
         other => type_name(other).to_string(),
     }
 }
@@ -627,6 +524,16 @@ mod tests {
         value["templates"][2]["type"] = json!(2);
         value
     }
+
+    /// The top-level keys with a default.
+    const OPTIONAL_KEYS: [&str; 6] = [
+        "securityToken",
+        "signatureVersion",
+        "endpoint",
+        "regionId",
+        "timeout",
+        "strictPhoneRegionNumberCheck",
+    ];
 
     fn issues(value: Value) -> Vec<Issue> {
         validate(&value).expect_err("config should be rejected")
@@ -928,16 +835,7 @@ mod tests {
     fn clean_deep_never_changes_what_a_config_means() {
         let blank = [json!(""), json!(null), json!({}), json!([]), json!([""])];
         let mut variants = vec![good()];
-        for key in [
-            "securityToken",
-            "signatureVersion",
-            "endpoint",
-            "regionId",
-            "timeout",
-            "strictPhoneRegionNumberCheck",
-            "accessKeyId",
-            "templates",
-        ] {
+        for key in OPTIONAL_KEYS.iter().chain(&["accessKeyId", "templates"]) {
             for value in &blank {
                 let mut variant = good();
                 variant[key] = value.clone();
@@ -985,14 +883,7 @@ mod tests {
     fn blank_optional_fields_are_defaults() {
         let defaults = validate(&good()).unwrap();
         let mut value = good();
-        for key in [
-            "securityToken",
-            "signatureVersion",
-            "endpoint",
-            "regionId",
-            "timeout",
-            "strictPhoneRegionNumberCheck",
-        ] {
+        for key in OPTIONAL_KEYS {
             value[key] = json!("");
         }
         value["templates"][0]["type"] = json!("");

@@ -10,6 +10,8 @@ use std::fmt;
 
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
+use crate::calendar::{days_from_civil, days_in_month};
+
 /// A secret value: an AccessKey secret or an STS security token. Its `Debug` and `Display`
 /// never show the value.
 #[derive(Clone, PartialEq, Eq)]
@@ -376,18 +378,11 @@ pub fn parse_utc_millis(text: &str) -> Option<u64> {
             && fraction.bytes().skip(1).all(|b| b.is_ascii_digit()));
     let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
     let (hour, minute, second) = (number(11..13)?, number(14..16)?, number(17..19)?);
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days_in_month = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
+    let month_days = days_in_month(year, month)?;
     if !fraction_ok
         || year < 1970
         || day == 0
-        || day > days_in_month
+        || day > month_days
         || hour > 23
         || minute > 59
         || second > 59
@@ -396,17 +391,6 @@ pub fn parse_utc_millis(text: &str) -> Option<u64> {
     }
     let days = days_from_civil(year, month, day);
     Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000)
-}
-
-/// Days since 1970-01-01 of a Gregorian date from 1970 on (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year / 400;
-    let yoe = year % 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

@@ -58,6 +58,7 @@ mod tests {
     use super::*;
     use crate::error::ErrorCode;
     use crate::review::ReviewState;
+    use crate::test_fixtures::failure;
 
     #[test]
     fn call_names_the_signature() {
@@ -91,21 +92,17 @@ mod tests {
 
     #[test]
     fn errors_keep_aliyun_code() {
-        let failure = parse(
-            200,
-            r#"{"Code":"isv.SMS_SIGNATURE_ILLEGAL","Message":"no such sign","RequestId":"R"}"#,
-            &Redactor::none(),
-        )
-        .unwrap_err();
-        assert_eq!(failure.code, ErrorCode::InvalidConfig);
+        let body =
+            r#"{"Code":"isv.SMS_SIGNATURE_ILLEGAL","Message":"no such sign","RequestId":"R"}"#;
+        let failure = failure(
+            parse(200, body, &Redactor::none()),
+            ErrorCode::InvalidConfig,
+            "Aliyun GetSmsSign failed: isv.SMS_SIGNATURE_ILLEGAL",
+        );
         assert_eq!(
             failure.data.aliyun_code.as_deref(),
             Some("isv.SMS_SIGNATURE_ILLEGAL")
         );
-        assert!(failure
-            .data
-            .error_description
-            .starts_with("Aliyun GetSmsSign failed: isv.SMS_SIGNATURE_ILLEGAL"));
         assert_eq!(
             parse(200, r#"{"Code":"OK","SignName":7}"#, &Redactor::none())
                 .unwrap_err()

@@ -87,6 +87,7 @@ mod tests {
     use super::*;
     use crate::error::ErrorCode;
     use crate::review::ReviewState;
+    use crate::test_fixtures::failure;
 
     #[test]
     fn call_names_the_template() {
@@ -122,17 +123,12 @@ mod tests {
 
     #[test]
     fn errors_keep_aliyun_code() {
-        let failure = parse(
-            200,
-            r#"{"Code":"isv.SMS_TEMPLATE_ILLEGAL","RequestId":"R"}"#,
-            &Redactor::none(),
-        )
-        .unwrap_err();
-        assert_eq!(failure.code, ErrorCode::InvalidConfig);
-        assert!(failure
-            .data
-            .error_description
-            .starts_with("Aliyun GetSmsTemplate failed: isv.SMS_TEMPLATE_ILLEGAL"));
+        let body = r#"{"Code":"isv.SMS_TEMPLATE_ILLEGAL","RequestId":"R"}"#;
+        failure(
+            parse(200, body, &Redactor::none()),
+            ErrorCode::InvalidConfig,
+            "Aliyun GetSmsTemplate failed: isv.SMS_TEMPLATE_ILLEGAL",
+        );
         assert_eq!(
             parse(
                 200,

@@ -4,7 +4,8 @@
 //! performs HTTP calls through the host's `fetch`.
 //!
 //! Layers, each importing only those above it:
-//! - values: [`limits`], [`issue`], [`error`], [`credential`], [`endpoint`], [`phone`];
+//! - values: [`limits`], `calendar` (day arithmetic), [`issue`], [`error`], [`credential`],
+//!   [`endpoint`], [`phone`];
 //! - signing: [`signature_v1`], [`signature_v3`], then [`call`] (one signed call for any API);
 //! - answers: [`response`] (any API's JSON answer);
 //! - one module per Aliyun API: [`send_sms`], [`send_message_to_globe`], [`query_send_details`],
@@ -12,10 +13,10 @@
 //!   share), [`sts`] (temporary credentials for a RAM role), and [`ecs_metadata`] (the ECS
 //!   instance's role);
 //! - [`provider`]: which credentials sign a send (`credentialType`);
-//! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), [`overseas`] (the optional
-//!   route for non-mainland numbers), [`config`],
-//!   [`template`], [`message`] (a Logto message → a `SendSms` call), [`route`] (which account
-//!   and API a message goes through);
+//! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), `check` (the field checks every
+//!   config reader shares), [`overseas`] (the optional route for non-mainland numbers),
+//!   [`config`], [`template`], [`message`] (a Logto message → a `SendSms` call), [`route`]
+//!   (which account and API a message goes through);
 //! - operator tools: [`doctor`] (a config checked against Aliyun's read-only APIs).
 //!
 //! Flow of a send: [`config::validate`] → [`route::prepare`] → [`call::sign`] → host `fetch`
@@ -32,7 +33,9 @@
 )]
 
 pub mod blank;
+mod calendar;
 pub mod call;
+mod check;
 pub mod config;
 pub mod credential;
 pub mod doctor;

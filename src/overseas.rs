@@ -9,9 +9,10 @@
 use serde_json::{Map, Value};
 
 use crate::call::{SignatureVersion, Target};
+use crate::check::{self, Refusal};
 use crate::credential::{Credentials, Secret};
 use crate::endpoint::Endpoint;
-use crate::issue::{type_name, Issue, IssueCode, PathSegment};
+use crate::issue::{Issue, IssueCode, PathSegment};
 use crate::limits::{clip, MAX_ENDPOINT_BYTES, MAX_FIELD_BYTES, MAX_SECURITY_TOKEN_BYTES};
 use crate::send_message_to_globe::sender_id_problem;
 
@@ -238,12 +239,7 @@ pub fn validate(
         return Ok(None);
     };
     let mut fields = Fields::default();
-    let Value::Object(object) = value else {
-        fields.report(
-            IssueCode::InvalidType,
-            &[],
-            format!("Expected object, received {}", type_name(value)),
-        );
+    let Some(object) = fields.checked(&[], check::object(value)) else {
         return Err(fields.issues);
     };
 
@@ -318,6 +314,17 @@ impl Fields {
         });
     }
 
+    /// The value of a [`check`], or `None` with its refusal reported at `path`.
+    fn checked<T>(&mut self, path: &[&str], result: Result<T, Refusal>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err((code, message)) => {
+                self.report(code, path, message);
+                None
+            }
+        }
+    }
+
     /// A present string of at most `max` bytes, not blank, without surrounding whitespace.
     /// `Ok(None)` when absent; `Err(())` after reporting.
     fn string(
@@ -333,35 +340,10 @@ impl Fields {
             .filter(|value| !is_blank(value));
         match value {
             None => Ok(None),
-            Some(Value::String(s)) if s.len() > max => {
-                self.report(
-                    IssueCode::TooBig,
-                    path,
-                    format!("Must be at most {max} bytes, received {}", s.len()),
-                );
-                Err(())
-            }
-            Some(Value::String(s)) if s.trim().is_empty() => {
-                self.report(IssueCode::TooSmall, path, "Must not be empty");
-                Err(())
-            }
-            Some(Value::String(s)) if s.trim() != s => {
-                self.report(
-                    IssueCode::InvalidString,
-                    path,
-                    "Must not start or end with whitespace",
-                );
-                Err(())
-            }
-            Some(Value::String(s)) => Ok(Some(s.clone())),
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidType,
-                    path,
-                    format!("Expected string, received {}", type_name(other)),
-                );
-                Err(())
-            }
+            Some(value) => self
+                .checked(path, check::clean_string(value, max))
+                .map(|s| Some(s.to_string()))
+                .ok_or(()),
         }
     }
 
@@ -379,7 +361,7 @@ impl Fields {
                     &["api"],
                     format!(
                         "Expected 'SendMessageToGlobe' | 'SendSms', received {}",
-                        quoted(other)
+                        check::quoted(other)
                     ),
                 );
                 None
@@ -425,25 +407,15 @@ impl Fields {
         let text = self
             .string(object, &["endpoint"], MAX_ENDPOINT_BYTES)
             .ok()?;
-        match Endpoint::parse(text.as_deref().unwrap_or(DEFAULT_ENDPOINT)) {
-            Ok(endpoint) => Some(endpoint),
-            Err(message) => {
-                self.report(IssueCode::InvalidString, &["endpoint"], message);
-                None
-            }
-        }
+        let endpoint =
+            check::endpoint(text.as_deref().unwrap_or(DEFAULT_ENDPOINT), Endpoint::parse);
+        self.checked(&["endpoint"], endpoint)
     }
 
     fn region_id(&mut self, object: &Map<String, Value>) -> Option<String> {
         match self.string(object, &["regionId"], 64).ok()? {
             None => Some(DEFAULT_REGION_ID.into()),
-            Some(region)
-                if region
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') =>
-            {
-                Some(region)
-            }
+            Some(region) if check::is_region_id(&region) => Some(region),
             Some(_) => {
                 self.report(
                     IssueCode::InvalidString,
@@ -463,19 +435,9 @@ impl Fields {
         match self
             .string(object, &["signatureVersion"], MAX_FIELD_BYTES)
             .ok()?
-            .as_deref()
         {
             None => inherited,
-            Some("v1") => Some(SignatureVersion::V1),
-            Some("v3") => Some(SignatureVersion::V3),
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidEnumValue,
-                    &["signatureVersion"],
-                    format!("Expected 'v1' | 'v3', received {}", quoted(other)),
-                );
-                None
-            }
+            Some(text) => self.checked(&["signatureVersion"], check::signature_version(&text)),
         }
     }
 
@@ -565,11 +527,8 @@ impl Fields {
                         continue;
                     }
                     if !value.is_string() {
-                        self.report(
-                            IssueCode::InvalidType,
-                            &["message", usage],
-                            format!("Expected string, received {}", type_name(value)),
-                        );
+                        let (code, message) = check::expected("string", value);
+                        self.report(code, &["message", usage], message);
                         failed = true;
                         continue;
                     }
@@ -596,17 +555,13 @@ impl Fields {
                     _ => None,
                 }
             }
-            Some(other) => {
-                self.report(
-                    IssueCode::InvalidType,
-                    &["message"],
-                    format!(
-                        "Expected string or object keyed by usage type, received {}",
-                        type_name(other)
-                    ),
-                );
-                None
-            }
+            Some(other) => self.checked(
+                &["message"],
+                Err(check::expected(
+                    "string or object keyed by usage type",
+                    other,
+                )),
+            ),
         }
     }
 }
@@ -617,19 +572,10 @@ fn lookup<'a>(object: &'a Map<String, Value>, path: &[&str]) -> Option<&'a Map<S
         .try_fold(object, |current, key| current.get(*key)?.as_object())
 }
 
-/// A short string quoted whole, a long one only by its length (never a prefix of a secret).
-fn quoted(text: &str) -> String {
-    let chars = text.chars().count();
-    if chars <= crate::limits::MAX_QUOTED_CHARS {
-        format!("'{text}'")
-    } else {
-        format!("a string of {chars} characters")
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_fixtures::exposed;
     use serde_json::json;
 
     const TOP: Inherited<'static> = Inherited {
@@ -705,12 +651,9 @@ mod tests {
             "message": "{{code}} is your code, {{ name }}",
             "signName": "IntlSign"
         }));
-        let credentials = route.credentials.clone().unwrap();
-        assert_eq!(credentials.access_key_id, "intl-id");
-        assert_eq!(credentials.access_key_secret.expose(), "intl-secret-value");
         assert_eq!(
-            credentials.security_token.as_ref().map(Secret::expose),
-            Some("intl-token-value")
+            exposed(route.credentials.as_ref().unwrap()),
+            ("intl-id", "intl-secret-value", Some("intl-token-value"))
         );
         assert_eq!(route.endpoint.to_string(), "http://127.0.0.1:8080/");
         assert_eq!(route.region_id, "ap-northeast-1");

@@ -4,6 +4,7 @@
 use serde::Serialize;
 use serde_json::Value;
 
+use crate::calendar::days_in_month;
 use crate::call::{Call, Timestamp};
 use crate::credential::Redactor;
 use crate::error::{ErrorCode, Failure};
@@ -114,19 +115,11 @@ pub fn is_send_date(text: &str) -> bool {
     }
     let number = |range: std::ops::Range<usize>| {
         text.get(range)
-            .and_then(|part| part.parse::<u32>().ok())
+            .and_then(|part| part.parse::<u64>().ok())
             .unwrap_or(0)
     };
     let (year, month, day) = (number(0..4), number(4..6), number(6..8));
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    year > 0 && (1..=days).contains(&day)
+    days_in_month(year, month).is_some_and(|days| year > 0 && (1..=days).contains(&day))
 }
 
 /// Where a message is, by Aliyun's `SendStatus`.
@@ -239,6 +232,7 @@ fn status_number(value: &Value) -> Option<u64> {
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+    use crate::test_fixtures::{failure, invalid_responses};
 
     #[test]
     fn call_has_the_documented_parameters() {
@@ -345,28 +339,18 @@ mod tests {
 
     #[test]
     fn errors_and_odd_answers() {
-        let failure = parse(
-            200,
-            r#"{"Code":"isv.MOBILE_NUMBER_ILLEGAL","RequestId":"R"}"#,
-            &Redactor::none(),
-        )
-        .unwrap_err();
-        assert_eq!(failure.code, ErrorCode::InvalidRequestParameters);
-        assert!(failure
-            .data
-            .error_description
-            .starts_with("Aliyun QuerySendDetails failed: isv.MOBILE_NUMBER_ILLEGAL"));
-        for body in [
+        let body = r#"{"Code":"isv.MOBILE_NUMBER_ILLEGAL","RequestId":"R"}"#;
+        failure(
+            parse(200, body, &Redactor::none()),
+            ErrorCode::InvalidRequestParameters,
+            "Aliyun QuerySendDetails failed: isv.MOBILE_NUMBER_ILLEGAL",
+        );
+        let bodies = [
             r#"{"Code":"OK","SmsSendDetailDTOs":{"SmsSendDetailDTO":[{"SendStatus":9}]}}"#,
             r#"{"Code":"OK","SmsSendDetailDTOs":{"SmsSendDetailDTO":"x"}}"#,
             r#"{"Code":"OK","TotalCount":-1}"#,
-        ] {
-            assert_eq!(
-                parse(200, body, &Redactor::none()).unwrap_err().code,
-                ErrorCode::InvalidResponse,
-                "{body}"
-            );
-        }
+        ];
+        invalid_responses(&bodies, |body| parse(200, body, &Redactor::none()));
         let empty = parse(200, r#"{"Code":"OK","RequestId":"R"}"#, &Redactor::none()).unwrap();
         assert_eq!(empty.details, vec![]);
     }

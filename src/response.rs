@@ -305,37 +305,25 @@ mod tests {
             hint: "Wait.",
         }];
         let none = Redactor::none();
-        let ok = Answer::parse_ok("Test", 200, r#"{"Code":"OK","X":"y"}"#, &none, TABLE).unwrap();
+        let parse =
+            |status, body: &'static str| Answer::parse_ok("Test", status, body, &none, TABLE);
+        let ok = parse(200, r#"{"Code":"OK","X":"y"}"#).unwrap();
         assert_eq!(ok.string("X").unwrap().as_deref(), Some("y"));
-        let failure = Answer::parse_ok(
-            "Test",
-            200,
-            r#"{"Code":"Busy","Message":"m"}"#,
-            &none,
-            TABLE,
-        )
-        .unwrap_err();
+        let failure = parse(200, r#"{"Code":"Busy","Message":"m"}"#).unwrap_err();
         assert_eq!(failure.code, ErrorCode::RateLimitExceeded);
         assert_eq!(
             failure.data.error_description,
             "Aliyun Test failed: Busy: Wait."
         );
         assert_eq!(failure.data.aliyun_message.as_deref(), Some("m"));
-        let failure = Answer::parse_ok(
-            "Test",
-            200,
-            r#"{"Code":"Other","Message":"m"}"#,
-            &none,
-            TABLE,
-        )
-        .unwrap_err();
+        let failure = parse(200, r#"{"Code":"Other","Message":"m"}"#).unwrap_err();
         assert_eq!(failure.code, ErrorCode::General);
         assert_eq!(
             failure.data.error_description,
             "Aliyun Test failed: Other: m"
         );
         for (status, body) in [(500, r#"{"Code":"OK"}"#), (200, r#"{"Message":"OK"}"#)] {
-            let failure = Answer::parse_ok("Test", status, body, &none, TABLE).unwrap_err();
+            let failure = parse(status, body).unwrap_err();
             assert_eq!(failure.code, ErrorCode::InvalidResponse, "{body}");
         }
     }

@@ -158,6 +158,7 @@ fn number_detail(answer: &Answer<'_>) -> Result<Option<Map<String, Value>>, Fail
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_fixtures::invalid_responses;
     use serde_json::json;
 
     #[test]
@@ -278,7 +279,7 @@ mod tests {
 
     #[test]
     fn malformed_answers_are_invalid_response() {
-        for body in [
+        let bodies = [
             "OK",
             "",
             "[]",
@@ -286,10 +287,8 @@ mod tests {
             r#"{"ResponseCode":1}"#,
             r#"{"ResponseCode":"OK","NumberDetail":"HK"}"#,
             r#"{"ResponseCode":"OK","MessageId":5}"#,
-        ] {
-            let failure = parse(200, body, &Redactor::none()).unwrap_err();
-            assert_eq!(failure.code, ErrorCode::InvalidResponse, "{body}");
-        }
+        ];
+        invalid_responses(&bodies, |body| parse(200, body, &Redactor::none()));
     }
 
     #[test]

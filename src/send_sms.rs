@@ -86,6 +86,7 @@ pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SendSmsResu
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_fixtures::invalid_responses;
 
     fn aliyun(code: &str) -> String {
         format!(r#"{{"Code":"{code}","Message":"message for {code}","RequestId":"RID-1"}}"#)
@@ -268,15 +269,13 @@ mod tests {
 
     #[test]
     fn answers_without_a_string_code_are_invalid_response() {
-        for body in [
+        let bodies = [
             r#"{"Message":"no code"}"#,
             r#"{"Code":200,"Message":"OK"}"#,
             r#"{"Code":"OK","Message":["x"]}"#,
             r#"{"Code":"OK","RequestId":1}"#,
-        ] {
-            let failure = parse(200, body, &Redactor::none()).unwrap_err();
-            assert_eq!(failure.code, ErrorCode::InvalidResponse, "{body}");
-        }
+        ];
+        invalid_responses(&bodies, |body| parse(200, body, &Redactor::none()));
     }
 
     #[test]

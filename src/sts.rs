@@ -208,6 +208,7 @@ pub fn read_credentials(fields: &Map<String, Value>, prefix: &str) -> Result<Tem
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::test_fixtures::{exposed, failure};
 
     fn session(policy: Option<&str>) -> RoleSession {
         RoleSession {
@@ -287,20 +288,12 @@ mod tests {
     fn answer_gives_temporary_credentials() {
         let temporary = parse(ASSUME_ROLE, 200, ANSWER, &Redactor::none()).unwrap();
         assert_eq!(
-            temporary.credentials.access_key_id,
-            "STS.NUgYrLnoC37mZZCNnAbez2"
-        );
-        assert_eq!(
-            temporary.credentials.access_key_secret.expose(),
-            "temporary-secret-value"
-        );
-        assert_eq!(
-            temporary
-                .credentials
-                .security_token
-                .as_ref()
-                .map(Secret::expose),
-            Some("CAIS+temporary/token=")
+            exposed(&temporary.credentials),
+            (
+                "STS.NUgYrLnoC37mZZCNnAbez2",
+                "temporary-secret-value",
+                Some("CAIS+temporary/token=")
+            )
         );
         assert_eq!(temporary.expires_at_ms, 1_428_580_339_000);
     }
@@ -431,17 +424,11 @@ mod tests {
             );
         }
         // An error code wins over an HTTP 200.
-        let failure = parse(
-            ASSUME_ROLE_WITH_OIDC,
-            200,
-            r#"{"Code":"NoPermission"}"#,
-            &Redactor::none(),
-        )
-        .unwrap_err();
-        assert_eq!(failure.code, ErrorCode::InvalidConfig);
-        assert!(failure
-            .data
-            .error_description
-            .starts_with("Aliyun AssumeRoleWithOIDC failed: NoPermission"));
+        let body = r#"{"Code":"NoPermission"}"#;
+        failure(
+            parse(ASSUME_ROLE_WITH_OIDC, 200, body, &Redactor::none()),
+            ErrorCode::InvalidConfig,
+            "Aliyun AssumeRoleWithOIDC failed: NoPermission",
+        );
     }
 }

@@ -7,11 +7,11 @@
 use serde_json::{json, Map, Value};
 
 use super::Checker;
+use crate::check;
 use crate::credential::{Credentials, Secret};
 use crate::ecs_metadata::{is_role_name, MAX_ROLE_NAME_CHARS};
 use crate::endpoint::{Endpoint, DEFAULT_ECS_METADATA_ENDPOINT, DEFAULT_STS_ENDPOINT};
-use crate::issue::{type_name, IssueCode, PathSegment};
-use crate::limits::MAX_ENDPOINT_BYTES;
+use crate::issue::{IssueCode, PathSegment};
 use crate::provider::{CredentialSource, CredentialType};
 use crate::sts::{
     RoleSession, DEFAULT_DURATION_SECONDS, DEFAULT_ROLE_SESSION_NAME, DURATION_RANGE_SECONDS,
@@ -57,7 +57,7 @@ impl Checker {
             }
             CredentialType::EcsRamRole => {
                 let role_name = self.role_name(object);
-                let metadata_endpoint = self.endpoint_field(
+                let metadata_endpoint = self.endpoint(
                     object,
                     "ecsMetadataEndpoint",
                     DEFAULT_ECS_METADATA_ENDPOINT,
@@ -69,14 +69,6 @@ impl Checker {
                 })
             }
         }
-    }
-
-    /// [`Checker::optional_string`], telling "not given" (`Some(None)`) from "reported"
-    /// (`None`).
-    fn optional_text(&mut self, object: &Map<String, Value>, key: &str) -> Option<Option<String>> {
-        let before = self.issues.len();
-        let text = self.optional_string(object, key);
-        (self.issues.len() == before).then_some(text)
     }
 
     fn credential_type(&mut self, object: &Map<String, Value>) -> Option<CredentialType> {
@@ -96,7 +88,7 @@ impl Checker {
                 format!(
                     "Expected {}, received {}",
                     expected.join(" | "),
-                    super::quoted(&text)
+                    check::quoted(&text)
                 ),
             );
         }
@@ -139,12 +131,11 @@ impl Checker {
             Some(arn)
         } else {
             let name = kind.trim_matches([':', '/']);
-            self.report(
+            self.refuse(
                 IssueCode::InvalidString,
                 &[key.into()],
                 format!("Expected an ARN like acs:ram::<account-id>:{name}/<{name}-name>"),
-            );
-            None
+            )
         }
     }
 
@@ -161,7 +152,7 @@ impl Checker {
         if valid {
             Some(name)
         } else {
-            self.report(
+            self.refuse(
                 IssueCode::InvalidString,
                 &["roleSessionName".into()],
                 format!(
@@ -169,53 +160,23 @@ impl Checker {
                     ROLE_SESSION_NAME_CHARS.start(),
                     ROLE_SESSION_NAME_CHARS.end()
                 ),
-            );
-            None
+            )
         }
     }
 
     fn duration_seconds(&mut self, object: &Map<String, Value>) -> Option<u32> {
-        let path = ["durationSeconds".into()];
         let value = match object.get("durationSeconds") {
             None | Some(Value::Null) => return Some(DEFAULT_DURATION_SECONDS),
             Some(Value::String(s)) if s.trim().is_empty() => return Some(DEFAULT_DURATION_SECONDS),
             Some(value) => value,
         };
-        let (min, max) = (
-            *DURATION_RANGE_SECONDS.start(),
-            *DURATION_RANGE_SECONDS.end(),
+        let duration = check::whole_number(
+            value,
+            DURATION_RANGE_SECONDS,
+            "seconds",
+            "Expected a whole number of seconds",
         );
-        let Some(number) = value.as_f64() else {
-            self.report(
-                IssueCode::InvalidType,
-                &path,
-                format!("Expected number, received {}", type_name(value)),
-            );
-            return None;
-        };
-        if number.fract() != 0.0 {
-            self.report(
-                IssueCode::InvalidType,
-                &path,
-                "Expected a whole number of seconds",
-            );
-        } else if number < f64::from(min) {
-            self.report(
-                IssueCode::TooSmall,
-                &path,
-                format!("Must be at least {min} seconds"),
-            );
-        } else if number > f64::from(max) {
-            self.report(
-                IssueCode::TooBig,
-                &path,
-                format!("Must be at most {max} seconds"),
-            );
-        } else {
-            // In range and integral, so the conversion is exact.
-            return Some(number as u32);
-        }
-        None
+        self.checked(&["durationSeconds".into()], duration)
     }
 
     /// JSON text of an object, or the object itself (a JSON form field): kept as compact text.
@@ -229,28 +190,20 @@ impl Checker {
             Some(Value::String(text)) => match serde_json::from_str::<Value>(text) {
                 Ok(Value::Object(_)) => text.trim().to_string(),
                 _ => {
-                    self.report(
+                    return self.refuse(
                         IssueCode::InvalidString,
                         &path,
                         "Expected the JSON text of a RAM policy object",
-                    );
-                    return None;
+                    )
                 }
             },
             Some(other) => {
-                self.report(
-                    IssueCode::InvalidType,
-                    &path,
-                    format!(
-                        "Expected a RAM policy (JSON text or object), received {}",
-                        type_name(other)
-                    ),
-                );
-                return None;
+                let expected = check::expected("a RAM policy (JSON text or object)", other);
+                return self.refused(&path, expected);
             }
         };
         if text.len() > MAX_POLICY_BYTES {
-            self.report(
+            return self.refuse(
                 IssueCode::TooBig,
                 &path,
                 format!(
@@ -258,7 +211,6 @@ impl Checker {
                     text.len()
                 ),
             );
-            return None;
         }
         Some(Some(text))
     }
@@ -266,22 +218,16 @@ impl Checker {
     fn oidc_token_file(&mut self, object: &Map<String, Value>) -> Option<Option<String>> {
         let path = self.optional_text(object, "oidcTokenFile")?;
         match path {
-            Some(path) if path.len() > MAX_PATH_BYTES => {
-                self.report(
-                    IssueCode::TooBig,
-                    &["oidcTokenFile".into()],
-                    format!("Must be at most {MAX_PATH_BYTES} bytes"),
-                );
-                None
-            }
-            Some(path) if path.chars().any(char::is_control) => {
-                self.report(
-                    IssueCode::InvalidString,
-                    &["oidcTokenFile".into()],
-                    "Must not contain control characters",
-                );
-                None
-            }
+            Some(path) if path.len() > MAX_PATH_BYTES => self.refuse(
+                IssueCode::TooBig,
+                &["oidcTokenFile".into()],
+                format!("Must be at most {MAX_PATH_BYTES} bytes"),
+            ),
+            Some(path) if path.chars().any(char::is_control) => self.refuse(
+                IssueCode::InvalidString,
+                &["oidcTokenFile".into()],
+                "Must not contain control characters",
+            ),
             path => Some(path),
         }
     }
@@ -289,50 +235,20 @@ impl Checker {
     fn role_name(&mut self, object: &Map<String, Value>) -> Option<Option<String>> {
         let name = self.optional_text(object, "roleName")?;
         match name {
-            Some(name) if !is_role_name(&name) => {
-                self.report(
-                    IssueCode::InvalidString,
-                    &["roleName".into()],
-                    format!(
-                        "Expected a RAM role name: 1 to {MAX_ROLE_NAME_CHARS} letters, digits, \
-                         '.', '_' or '-'"
-                    ),
-                );
-                None
-            }
+            Some(name) if !is_role_name(&name) => self.refuse(
+                IssueCode::InvalidString,
+                &["roleName".into()],
+                format!(
+                    "Expected a RAM role name: 1 to {MAX_ROLE_NAME_CHARS} letters, digits, \
+                     '.', '_' or '-'"
+                ),
+            ),
             name => Some(name),
         }
     }
 
     fn sts_endpoint(&mut self, object: &Map<String, Value>) -> Option<Endpoint> {
-        self.endpoint_field(object, "stsEndpoint", DEFAULT_STS_ENDPOINT, Endpoint::parse)
-    }
-
-    /// An optional endpoint at `key`, `default` when not given.
-    fn endpoint_field(
-        &mut self,
-        object: &Map<String, Value>,
-        key: &str,
-        default: &str,
-        parse: fn(&str) -> Result<Endpoint, String>,
-    ) -> Option<Endpoint> {
-        let text = self.optional_text(object, key)?;
-        let text = text.as_deref().unwrap_or(default);
-        if text.len() > MAX_ENDPOINT_BYTES {
-            self.report(
-                IssueCode::TooBig,
-                &[key.into()],
-                format!("Must be at most {MAX_ENDPOINT_BYTES} bytes"),
-            );
-            return None;
-        }
-        match parse(text) {
-            Ok(endpoint) => Some(endpoint),
-            Err(message) => {
-                self.report(IssueCode::InvalidString, &[key.into()], message);
-                None
-            }
-        }
+        self.endpoint(object, "stsEndpoint", DEFAULT_STS_ENDPOINT, Endpoint::parse)
     }
 }
 
