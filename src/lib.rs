@@ -9,7 +9,7 @@
 //! - answers: [`response`] (any API's JSON answer);
 //! - one module per Aliyun API: [`send_sms`], [`send_message_to_globe`], [`query_send_details`],
 //!   [`get_sms_sign`] and [`get_sms_template`] (with [`review`], the review state the last two
-//!   share);
+//!   share), [`query_message`];
 //! - Logto's side: [`overseas`] (the optional route for non-mainland numbers), [`config`],
 //!   [`template`], [`message`] (a Logto message → a `SendSms` call), [`route`] (which account
 //!   and API a message goes through);
@@ -41,6 +41,7 @@ pub mod limits;
 pub mod message;
 pub mod overseas;
 pub mod phone;
+pub mod query_message;
 pub mod query_send_details;
 pub mod response;
 pub mod review;

@@ -6,13 +6,16 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::call::Call;
+use crate::call::{Call, Target};
 use crate::config::Config;
-use crate::doctor::{self, Probe};
+use crate::credential::Credentials;
+use crate::doctor::{self, overseas::PROBE_MESSAGE_ID, Probe, RouteProbes, TemplateUse};
 use crate::error::{ErrorCode, Failure};
-use crate::get_sms_sign::{self, GetSmsSign};
-use crate::get_sms_template::{self, GetSmsTemplate};
+use crate::get_sms_sign::{self, GetSmsSign, SmsSign};
+use crate::get_sms_template::{self, GetSmsTemplate, SmsTemplate};
 use crate::limits::MAX_MESSAGE_JSON_BYTES;
+use crate::overseas::{Api, OverseasRoute};
+use crate::query_message::{self, QueryMessage};
 use crate::query_send_details::{self, QuerySendDetails, SendDetails};
 use crate::wasm::{execute, failure_to_js, from_js, to_js, validated, Reply};
 
@@ -21,18 +24,20 @@ fn now_millis() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
+/// Where the doctor's calls go, and who signs them: the top level's or the route's account.
+#[derive(Clone, Copy)]
+struct Via<'a> {
+    credentials: &'a Credentials,
+    target: Target<'a>,
+    timeout_ms: u32,
+}
+
 /// Makes one call and keeps what the doctor needs: whether it was answered, the answer's
 /// `Date`, and the local time halfway through (the best guess of when the server stamped it).
 /// Not generic, so one copy of the async machinery serves every API.
-async fn probe(call: &Call<'_>, config: &Config) -> Probe<Reply> {
+async fn probe(call: &Call<'_>, via: Via<'_>) -> Probe<Reply> {
     let start = now_millis();
-    let result = execute(
-        call,
-        &config.credentials,
-        config.target(),
-        config.timeout_ms,
-    )
-    .await;
+    let result = execute(call, via.credentials, via.target, via.timeout_ms).await;
     let local_millis = start + now_millis().saturating_sub(start) / 2;
     Probe {
         // Only an answer that was too big carries a status on failure: it did arrive.
@@ -58,7 +63,7 @@ fn parsed<T>(probe: Probe<Reply>, parse: fn(u16, &str) -> Result<T, Failure>) ->
 }
 
 /// Checks `config` against Aliyun without sending a message. Always resolves, with
-/// `{ ok, checks: [{ name, subject?, verdict, detail, issues? }], summary }`.
+/// `{ ok, checks: [{ name, subject?, route?, verdict, detail, issues? }], summary }`.
 #[wasm_bindgen(js_name = doctor)]
 pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
     let config = match validated(&config) {
@@ -68,27 +73,78 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
             return Ok(to_js(&doctor::invalid_config(issues)));
         }
     };
+    let via = Via {
+        credentials: &config.credentials,
+        target: config.target(),
+        timeout_ms: config.timeout_ms,
+    };
+    let (sign, templates) = sign_and_templates(
+        &config,
+        &config.sign_name,
+        doctor::template_uses(&config),
+        via,
+    )
+    .await;
+    let route_probes = match &config.overseas {
+        Some(route) => Some(route_probes(&config, route).await),
+        None => None,
+    };
+    Ok(to_js(&doctor::diagnose(
+        &config,
+        &sign,
+        templates,
+        route_probes,
+    )))
+}
+
+type TemplateProbes = Vec<(TemplateUse, Probe<SmsTemplate>)>;
+
+/// `GetSmsSign` for `sign_name`, then, when the key got in, `GetSmsTemplate` for each of `uses`.
+async fn sign_and_templates(
+    config: &Config,
+    sign_name: &str,
+    uses: Vec<TemplateUse>,
+    via: Via<'_>,
+) -> (Probe<SmsSign>, Option<TemplateProbes>) {
     let sign_query = GetSmsSign {
-        sign_name: config.sign_name.clone(),
+        sign_name: sign_name.to_string(),
     };
-    let sign = parsed(
-        probe(&sign_query.call(), &config).await,
-        get_sms_sign::parse,
-    );
-    let templates = if doctor::should_check_templates(&config, &sign) {
-        let mut probes = Vec::new();
-        for usage in doctor::template_uses(&config) {
-            let query = GetSmsTemplate {
-                template_code: usage.code.clone(),
-            };
-            let answer = parsed(probe(&query.call(), &config).await, get_sms_template::parse);
-            probes.push((usage, answer));
+    let sign = parsed(probe(&sign_query.call(), via).await, get_sms_sign::parse);
+    if !doctor::should_check_templates(config, &sign) {
+        return (sign, None);
+    }
+    let mut probes = Vec::new();
+    for usage in uses {
+        let query = GetSmsTemplate {
+            template_code: usage.code.clone(),
+        };
+        let answer = parsed(probe(&query.call(), via).await, get_sms_template::parse);
+        probes.push((usage, answer));
+    }
+    (sign, Some(probes))
+}
+
+/// The read-only calls on the overseas route's account, signed as its sends are.
+async fn route_probes(config: &Config, route: &OverseasRoute) -> RouteProbes {
+    let via = Via {
+        credentials: route.credentials.as_ref().unwrap_or(&config.credentials),
+        target: route.target(),
+        timeout_ms: config.timeout_ms,
+    };
+    match route.api {
+        Api::SendSms => {
+            let uses = doctor::route_template_uses(config);
+            let (sign, templates) = sign_and_templates(config, &route.sign_name, uses, via).await;
+            RouteProbes::SendSms { sign, templates }
         }
-        Some(probes)
-    } else {
-        None
-    };
-    Ok(to_js(&doctor::diagnose(&config, &sign, templates)))
+        Api::SendMessageToGlobe => {
+            let query = QueryMessage {
+                message_id: PROBE_MESSAGE_ID.into(),
+            };
+            let answer = parsed(probe(&query.call(), via).await, query_message::parse);
+            RouteProbes::SendMessageToGlobe(answer)
+        }
+    }
 }
 
 /// What `querySendDetails` resolves with: the query as sent, and Aliyun's records.
