@@ -41,6 +41,19 @@ fn table(source: &str) -> String {
     let mut out = String::from("&[\n");
     let mut seen = std::collections::BTreeSet::new();
     for row in &rows {
+        // `why` explains a judgement call for the docs; anything else is a typo.
+        for key in row
+            .as_object()
+            .map(|o| o.keys().collect())
+            .unwrap_or_else(Vec::new)
+        {
+            if !["code", "match", "class", "hint", "why"].contains(&key.as_str()) {
+                panic!("{source}: unknown key {key:?} in {row}");
+            }
+        }
+        if row.get("why").is_some_and(|why| !why.is_string()) {
+            panic!("{source}: `why` must be a string: {row}");
+        }
         let field = |key: &str| {
             row[key]
                 .as_str()

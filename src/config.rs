@@ -6,6 +6,7 @@
 
 use serde_json::{json, Map, Value};
 
+use crate::blank::{field, is_blank};
 use crate::call::{SignatureVersion, Target};
 use crate::credential::{Credentials, Secret};
 use crate::endpoint::Endpoint;
@@ -172,22 +173,24 @@ impl Checker {
 
     /// A template code: a string, possibly empty. The TypeScript connector accepts `""` for
     /// templates that are never used, so a config that worked there must validate here; an empty
-    /// code is refused only when its template is picked for a message.
+    /// code is refused only when its template is picked for a message. A missing or blank code
+    /// is the same as `""`: that is what Logto stores once `clean-deep` has removed it.
     fn template_code_string(
         &mut self,
         value: Option<&Value>,
         path: &[PathSegment],
     ) -> Option<String> {
-        match value {
-            Some(Value::String(s)) if s.is_empty() => Some(String::new()),
+        match value.filter(|value| !is_blank(value)) {
+            None => Some(String::new()),
             other => self.non_empty_string(other, path),
         }
     }
 
-    /// An optional string; `null` and `""` mean "use the default", as an emptied form field does.
+    /// An optional string; missing, blank (see [`crate::blank`]) and whitespace mean "use the
+    /// default", as an emptied form field does.
     fn optional_string(&mut self, object: &Map<String, Value>, key: &str) -> Option<String> {
-        match object.get(key) {
-            None | Some(Value::Null) => None,
+        match field(object, key) {
+            None => None,
             Some(Value::String(s)) if s.trim().is_empty() => None,
             Some(Value::String(s)) => Some(s.trim().to_string()),
             Some(other) => {
@@ -212,7 +215,10 @@ impl Checker {
             return None;
         };
         let usage_type = self.non_empty_string(object.get("usageType"), &path("usageType"));
-        let code = match object.get("templateCode") {
+        let code = match field(object, "templateCode") {
+            // Missing, `""`, or `{}` and `{ china: "", overseas: "" }` (which `clean-deep` removes
+            // whole): one empty code, refused only when the template is picked.
+            None => Some(TemplateCode::Single(String::new())),
             Some(Value::Object(regional)) => {
                 let china = self.template_code_string(
                     regional.get("china"),
@@ -222,12 +228,18 @@ impl Checker {
                     regional.get("overseas"),
                     &[&path("templateCode")[..], &["overseas".into()]].concat(),
                 );
-                china
-                    .zip(overseas)
-                    .map(|(china, overseas)| TemplateCode::Regional { china, overseas })
+                // Both halves empty is one empty code (what `to_json` writes for it, so the
+                // parsed config round-trips).
+                china.zip(overseas).map(|(china, overseas)| {
+                    if china.is_empty() && overseas.is_empty() {
+                        TemplateCode::Single(String::new())
+                    } else {
+                        TemplateCode::Regional { china, overseas }
+                    }
+                })
             }
-            Some(Value::String(_)) | None | Some(Value::Null) => self
-                .template_code_string(object.get("templateCode"), &path("templateCode"))
+            Some(value @ Value::String(_)) => self
+                .template_code_string(Some(value), &path("templateCode"))
                 .map(TemplateCode::Single),
             Some(other) => {
                 self.report(
@@ -241,8 +253,8 @@ impl Checker {
                 None
             }
         };
-        let sms_type = match object.get("type") {
-            None | Some(Value::Null) => Some(SmsTemplateType::VerificationCode),
+        let sms_type = match field(object, "type") {
+            None => Some(SmsTemplateType::VerificationCode),
             Some(value) => {
                 let parsed = value.as_u64().and_then(SmsTemplateType::from_number);
                 if parsed.is_none() {
@@ -263,6 +275,7 @@ impl Checker {
     }
 
     fn templates(&mut self, value: Option<&Value>) -> Option<Templates> {
+        // `[]` (or only blank entries) stays an array, so the issue names the missing usage types.
         let items = match value {
             Some(Value::Array(items)) => items,
             None | Some(Value::Null) => {
@@ -289,9 +302,12 @@ impl Checker {
             );
             return None;
         }
+        // An entry with nothing in it is skipped: `clean-deep` drops it from the array. Paths keep
+        // the index the operator wrote.
         let parsed: Vec<Option<Template>> = items
             .iter()
             .enumerate()
+            .filter(|(_, item)| !is_blank(item))
             .map(|(index, item)| self.template(item, index))
             .collect();
         // Count usage types from every entry that has one, even if another field of it is wrong,
@@ -324,8 +340,8 @@ impl Checker {
     }
 
     fn strict_check(&mut self, object: &Map<String, Value>) -> Option<bool> {
-        match object.get("strictPhoneRegionNumberCheck") {
-            None | Some(Value::Null) => Some(false),
+        match field(object, "strictPhoneRegionNumberCheck") {
+            None => Some(false),
             Some(Value::Bool(b)) => Some(*b),
             Some(other) => {
                 self.report(
@@ -355,9 +371,8 @@ impl Checker {
 
     /// Optional, but when given it must be a clean non-empty string like the other credentials.
     fn security_token(&mut self, object: &Map<String, Value>) -> Option<Option<Secret>> {
-        match object.get("securityToken") {
-            None | Some(Value::Null) => Some(None),
-            Some(Value::String(s)) if s.is_empty() => Some(None),
+        match field(object, "securityToken") {
+            None => Some(None),
             value => self
                 .bounded_string(value, &["securityToken".into()], MAX_SECURITY_TOKEN_BYTES)
                 .map(|token| Some(Secret::new(token))),
@@ -409,8 +424,8 @@ impl Checker {
 
     fn timeout(&mut self, object: &Map<String, Value>) -> Option<u32> {
         let path = ["timeout".into()];
-        let value = match object.get("timeout") {
-            None | Some(Value::Null) => return Some(DEFAULT_TIMEOUT_MS),
+        let value = match field(object, "timeout") {
+            None => return Some(DEFAULT_TIMEOUT_MS),
             Some(value) => value,
         };
         let Some(number) = value.as_f64() else {
@@ -767,7 +782,7 @@ mod tests {
             "signName": "",
             "templates": [
                 { "usageType": "SignIn", "templateCode": 5 },
-                { "usageType": "Register", "templateCode": { "china": "A" } },
+                { "usageType": "Register", "templateCode": { "china": "A", "overseas": 7 } },
                 { "usageType": "Generic", "templateCode": "G", "type": 3 },
                 "not an object"
             ],
@@ -801,7 +816,8 @@ mod tests {
         );
         let summary = crate::issue::summarize(&found);
         assert!(
-            summary.contains("templates[1].templateCode.overseas: Required"),
+            summary
+                .contains("templates[1].templateCode.overseas: Expected string, received number"),
             "{summary}"
         );
     }
@@ -872,6 +888,127 @@ mod tests {
         assert_eq!(issues(value)[0].code, IssueCode::TooSmall);
     }
 
+    /// Logto stores `{ "usageType": "X", "templateCode": "" }` as `{ "usageType": "X" }`: a
+    /// missing code (or half, or an object emptied of both) is the empty code, not an issue.
+    #[test]
+    fn missing_template_codes_are_empty_codes() {
+        let empty = TemplateCode::Single(String::new());
+        for (code, expected) in [
+            (None, empty.clone()),
+            (Some(json!(null)), empty.clone()),
+            (Some(json!({})), empty.clone()),
+            (
+                Some(json!({ "china": "", "overseas": null })),
+                empty.clone(),
+            ),
+            (Some(json!([])), empty.clone()),
+            (Some(json!({ "unknown": false })), empty.clone()),
+            (
+                Some(json!({ "china": "SMS_CN" })),
+                TemplateCode::Regional {
+                    china: "SMS_CN".into(),
+                    overseas: String::new(),
+                },
+            ),
+            (
+                Some(json!({ "overseas": "SMS_INT", "china": {} })),
+                TemplateCode::Regional {
+                    china: String::new(),
+                    overseas: "SMS_INT".into(),
+                },
+            ),
+        ] {
+            let mut value = good();
+            let template = &mut value["templates"][0];
+            match &code {
+                None => {
+                    template.as_object_mut().unwrap().remove("templateCode");
+                }
+                Some(code) => template["templateCode"] = code.clone(),
+            }
+            let config = validate(&value).unwrap_or_else(|e| panic!("{code:?}: {e:?}"));
+            assert_eq!(config.templates.pick("SignIn").code, expected, "{code:?}");
+            assert_eq!(validate(&config.to_json()).unwrap(), config, "{code:?}");
+        }
+    }
+
+    /// Every variant below is a config before `clean-deep`; validating it and validating what
+    /// `clean-deep` leaves of it must agree: the same `Config`, or both rejected.
+    #[test]
+    fn clean_deep_never_changes_what_a_config_means() {
+        let blank = [json!(""), json!(null), json!({}), json!([]), json!([""])];
+        let mut variants = vec![good()];
+        for key in [
+            "securityToken",
+            "signatureVersion",
+            "endpoint",
+            "regionId",
+            "timeout",
+            "strictPhoneRegionNumberCheck",
+            "accessKeyId",
+            "templates",
+        ] {
+            for value in &blank {
+                let mut variant = good();
+                variant[key] = value.clone();
+                variants.push(variant);
+            }
+        }
+        for key in ["templateCode", "type", "usageType"] {
+            for value in &blank {
+                let mut variant = good();
+                variant["templates"][1][key] = value.clone();
+                variants.push(variant);
+            }
+        }
+        for half in ["china", "overseas"] {
+            for value in &blank {
+                let mut variant = good();
+                variant["templates"][1]["templateCode"][half] = value.clone();
+                variants.push(variant);
+            }
+        }
+        for entry in [
+            json!({}),
+            json!(null),
+            json!(""),
+            json!({ "usageType": "" }),
+        ] {
+            let mut variant = good();
+            variant["templates"]
+                .as_array_mut()
+                .unwrap()
+                .insert(1, entry);
+            variants.push(variant);
+        }
+        for raw in variants {
+            let cleaned = crate::blank::clean_deep(&raw).unwrap_or(json!({}));
+            match (validate(&raw), validate(&cleaned)) {
+                (Ok(before), Ok(after)) => assert_eq!(before, after, "{raw}"),
+                (Err(_), Err(_)) => {}
+                (before, after) => panic!("{raw}\nbefore: {before:?}\nafter: {after:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn blank_optional_fields_are_defaults() {
+        let defaults = validate(&good()).unwrap();
+        let mut value = good();
+        for key in [
+            "securityToken",
+            "signatureVersion",
+            "endpoint",
+            "regionId",
+            "timeout",
+            "strictPhoneRegionNumberCheck",
+        ] {
+            value[key] = json!("");
+        }
+        value["templates"][0]["type"] = json!("");
+        assert_eq!(validate(&value).unwrap(), defaults);
+    }
+
     #[test]
     fn timeout_bounds() {
         for (timeout, ok) in [
@@ -892,7 +1029,7 @@ mod tests {
     #[test]
     fn mistyped_template_still_counts_for_required_usage_types() {
         let mut value = good();
-        value["templates"][0]["templateCode"] = json!(null);
+        value["templates"][0]["templateCode"] = json!(5);
         let found = issues(value);
         assert_eq!(found.len(), 1, "{found:?}");
     }

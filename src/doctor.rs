@@ -119,8 +119,9 @@ impl Report {
     /// Removes every secret and token in play (both accounts') from every detail (defence in
     /// depth: Aliyun's messages are echoed, and they are not under our control).
     fn redacted(mut self, config: &Config) -> Self {
+        let redactor = route::redactor(config);
         for check in &mut self.checks {
-            route::redact_in(config, &mut check.detail);
+            redactor.redact_in(&mut check.detail);
         }
         self
     }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::call::Call;
+use crate::credential::Redactor;
 use crate::error::Failure;
 use crate::response::Answer;
 use crate::review::Review;
@@ -41,8 +42,9 @@ pub struct SmsSign {
 }
 
 /// Reads the answer; error codes map like `SendSms`'s (the same account, the same codes).
-pub fn parse(status: u16, body: &str) -> Result<SmsSign, Failure> {
-    let answer = Answer::parse_ok(ACTION, status, body, crate::send_sms::classify)?;
+/// `redactor` holds the credentials the request was signed with (see [`Answer::parse`]).
+pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SmsSign, Failure> {
+    let answer = Answer::parse_ok(ACTION, status, body, redactor, crate::send_sms::ERRORS)?;
     Ok(SmsSign {
         request_id: answer.string("RequestId")?.unwrap_or_default(),
         sign_name: answer.string("SignName")?,
@@ -73,7 +75,7 @@ mod tests {
         let body = r#"{"Code":"OK","Message":"OK","RequestId":"R1","SignName":"Logto",
             "SignStatus":2,"CreateDate":"2026-06-03 10:02:34",
             "AuditInfo":{"RejectInfo":"The documents do not prove the name","AuditDate":"2026-06-03 12:02:34"}}"#;
-        let sign = parse(200, body).unwrap();
+        let sign = parse(200, body, &Redactor::none()).unwrap();
         assert_eq!(sign.request_id, "R1");
         assert_eq!(sign.sign_name.as_deref(), Some("Logto"));
         assert_eq!(sign.review.state, ReviewState::Rejected);
@@ -92,6 +94,7 @@ mod tests {
         let failure = parse(
             200,
             r#"{"Code":"isv.SMS_SIGNATURE_ILLEGAL","Message":"no such sign","RequestId":"R"}"#,
+            &Redactor::none(),
         )
         .unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidConfig);
@@ -104,7 +107,7 @@ mod tests {
             .error_description
             .starts_with("Aliyun GetSmsSign failed: isv.SMS_SIGNATURE_ILLEGAL"));
         assert_eq!(
-            parse(200, r#"{"Code":"OK","SignName":7}"#)
+            parse(200, r#"{"Code":"OK","SignName":7}"#, &Redactor::none())
                 .unwrap_err()
                 .code,
             ErrorCode::InvalidResponse

@@ -5,6 +5,7 @@
 use serde::Serialize;
 
 use crate::call::Call;
+use crate::credential::Redactor;
 use crate::error::Failure;
 use crate::response::Answer;
 use crate::review::Review;
@@ -46,8 +47,9 @@ pub struct SmsTemplate {
 }
 
 /// Reads the answer; error codes map like `SendSms`'s (the same account, the same codes).
-pub fn parse(status: u16, body: &str) -> Result<SmsTemplate, Failure> {
-    let answer = Answer::parse_ok(ACTION, status, body, crate::send_sms::classify)?;
+/// `redactor` holds the credentials the request was signed with (see [`Answer::parse`]).
+pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SmsTemplate, Failure> {
+    let answer = Answer::parse_ok(ACTION, status, body, redactor, crate::send_sms::ERRORS)?;
     let template_type = match answer.get("TemplateType") {
         Some(serde_json::Value::Number(n)) => Some(n.to_string()),
         _ => answer.string("TemplateType")?,
@@ -101,14 +103,19 @@ mod tests {
     fn parses_status_as_string_or_number() {
         let body = r#"{"Code":"OK","RequestId":"R","TemplateCode":"SMS_1","TemplateName":"Login",
             "TemplateContent":"Your code is ${code}","TemplateType":"0","TemplateStatus":"1"}"#;
-        let template = parse(200, body).unwrap();
+        let template = parse(200, body, &Redactor::none()).unwrap();
         assert_eq!(template.review.state, ReviewState::Approved);
         assert_eq!(
             template.template_content.as_deref(),
             Some("Your code is ${code}")
         );
         assert_eq!(template.template_type.as_deref(), Some("0"));
-        let numeric = parse(200, r#"{"Code":"OK","TemplateStatus":0,"TemplateType":3}"#).unwrap();
+        let numeric = parse(
+            200,
+            r#"{"Code":"OK","TemplateStatus":0,"TemplateType":3}"#,
+            &Redactor::none(),
+        )
+        .unwrap();
         assert_eq!(numeric.review.state, ReviewState::UnderReview);
         assert_eq!(numeric.template_type.as_deref(), Some("3"));
     }
@@ -118,6 +125,7 @@ mod tests {
         let failure = parse(
             200,
             r#"{"Code":"isv.SMS_TEMPLATE_ILLEGAL","RequestId":"R"}"#,
+            &Redactor::none(),
         )
         .unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidConfig);
@@ -126,9 +134,13 @@ mod tests {
             .error_description
             .starts_with("Aliyun GetSmsTemplate failed: isv.SMS_TEMPLATE_ILLEGAL"));
         assert_eq!(
-            parse(200, r#"{"Code":"OK","TemplateContent":["x"]}"#)
-                .unwrap_err()
-                .code,
+            parse(
+                200,
+                r#"{"Code":"OK","TemplateContent":["x"]}"#,
+                &Redactor::none()
+            )
+            .unwrap_err()
+            .code,
             ErrorCode::InvalidResponse
         );
     }

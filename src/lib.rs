@@ -10,7 +10,8 @@
 //! - one module per Aliyun API: [`send_sms`], [`send_message_to_globe`], [`query_send_details`],
 //!   [`get_sms_sign`] and [`get_sms_template`] (with [`review`], the review state the last two
 //!   share), [`query_message`];
-//! - Logto's side: [`overseas`] (the optional route for non-mainland numbers), [`config`],
+//! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), [`overseas`] (the optional
+//!   route for non-mainland numbers), [`config`],
 //!   [`template`], [`message`] (a Logto message → a `SendSms` call), [`route`] (which account
 //!   and API a message goes through);
 //! - operator tools: [`doctor`] (a config checked against Aliyun's read-only APIs).
@@ -28,6 +29,7 @@
     )
 )]
 
+pub mod blank;
 pub mod call;
 pub mod config;
 pub mod credential;

@@ -239,17 +239,8 @@ pub struct Inherited<'a> {
     pub sign_name: Option<&'a str>,
 }
 
-/// Whether `clean-deep` would remove `value`: `null`, `""`, and arrays or objects that hold
-/// nothing else.
-pub fn is_blank(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(s) => s.is_empty(),
-        Value::Array(items) => items.iter().all(is_blank),
-        Value::Object(object) => object.values().all(is_blank),
-        Value::Bool(_) | Value::Number(_) => false,
-    }
-}
+/// Whether `clean-deep` would remove `value` (one definition for the whole config: [`crate::blank`]).
+pub use crate::blank::is_blank;
 
 /// The route at `config.overseas`: `Ok(None)` when there is none (missing or blank).
 pub fn validate(

@@ -7,9 +7,10 @@
 //! envelope with an error status.
 
 use crate::call::Call;
+use crate::credential::Redactor;
 use crate::error::Failure;
 use crate::response::Answer;
-use crate::send_message_to_globe::classify;
+use crate::send_message_to_globe::ERRORS;
 
 pub const ACTION: &str = "QueryMessage";
 pub const VERSION: &str = "2018-05-01";
@@ -40,11 +41,11 @@ pub struct MessageReport {
     pub response_code: String,
 }
 
-/// Reads the answer. Any `ResponseCode` with HTTP 2xx is an answer about the message (`Ok`);
-/// the common envelope is `Ok` only for `Code: OK`, and otherwise a failure carrying Aliyun's
-/// code, mapped like `SendMessageToGlobe`'s (the same site, the same codes).
-pub fn parse(status: u16, body: &str) -> Result<MessageReport, Failure> {
-    let answer = Answer::parse(ACTION, status, body)?;
+/// Reads the answer. Any code with HTTP 2xx is an answer about the message (`Ok`); an error
+/// status is a failure carrying Aliyun's code, mapped like `SendMessageToGlobe`'s (the same
+/// site, the same codes). `redactor` holds the credentials the request was signed with.
+pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<MessageReport, Failure> {
+    let answer = Answer::parse(ACTION, status, body, redactor)?;
     let code = match answer.string("ResponseCode")? {
         Some(code) => code,
         None => answer.required_string("Code")?,
@@ -56,13 +57,17 @@ pub fn parse(status: u16, body: &str) -> Result<MessageReport, Failure> {
     }
     // Refusals come in the common envelope: `Message` says why.
     let message = answer.string("Message")?;
-    Err(answer.error(classify(&code), &code, message.as_deref()))
+    Err(answer.failure(ERRORS, &code, message.as_deref()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+
+    fn parse(status: u16, body: &str) -> Result<MessageReport, Failure> {
+        super::parse(status, body, &Redactor::none())
+    }
 
     #[test]
     fn call_names_the_message() {

@@ -5,6 +5,7 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::call::{Call, Timestamp};
+use crate::credential::Redactor;
 use crate::error::{ErrorCode, Failure};
 use crate::limits::MAX_FIELD_BYTES;
 use crate::phone::PhoneNumber;
@@ -165,8 +166,9 @@ pub struct SendDetails {
 }
 
 /// Reads the answer; errors map like `SendSms`'s (the same account, the same codes).
-pub fn parse(status: u16, body: &str) -> Result<SendDetails, Failure> {
-    let answer = Answer::parse_ok(ACTION, status, body, crate::send_sms::classify)?;
+/// `redactor` holds the credentials the request was signed with (see [`Answer::parse`]).
+pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SendDetails, Failure> {
+    let answer = Answer::parse_ok(ACTION, status, body, redactor, crate::send_sms::ERRORS)?;
     let request_id = answer.string("RequestId")?;
     // Aliyun writes TotalCount as a number or a numeric string depending on the SDK edition.
     let total_count = match answer.get("TotalCount") {
@@ -236,6 +238,7 @@ fn status_number(value: &Value) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorCode;
 
     #[test]
     fn call_has_the_documented_parameters() {
@@ -320,7 +323,7 @@ mod tests {
               {"PhoneNum":"8613012345678","SendStatus":2,"ErrCode":"MK:0001"},
               {"PhoneNum":"8613012345678","SendStatus":3,"ErrCode":"DELIVERED","ReceiveDate":"2026-12-01 10:00:05"}
             ]}}"#;
-        let details = parse(200, body).unwrap();
+        let details = parse(200, body, &Redactor::none()).unwrap();
         assert_eq!(details.total_count, 3);
         let states: Vec<DeliveryState> = details.details.iter().map(|d| d.state).collect();
         assert_eq!(
@@ -345,6 +348,7 @@ mod tests {
         let failure = parse(
             200,
             r#"{"Code":"isv.MOBILE_NUMBER_ILLEGAL","RequestId":"R"}"#,
+            &Redactor::none(),
         )
         .unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidRequestParameters);
@@ -358,12 +362,12 @@ mod tests {
             r#"{"Code":"OK","TotalCount":-1}"#,
         ] {
             assert_eq!(
-                parse(200, body).unwrap_err().code,
+                parse(200, body, &Redactor::none()).unwrap_err().code,
                 ErrorCode::InvalidResponse,
                 "{body}"
             );
         }
-        let empty = parse(200, r#"{"Code":"OK","RequestId":"R"}"#).unwrap();
+        let empty = parse(200, r#"{"Code":"OK","RequestId":"R"}"#, &Redactor::none()).unwrap();
         assert_eq!(empty.details, vec![]);
     }
 }

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::call::{Call, Target};
 use crate::config::Config;
-use crate::credential::Credentials;
+use crate::credential::{Credentials, Redactor};
 use crate::error::{ErrorCode, Failure};
 use crate::limits::MAX_TEMPLATE_PARAM_BYTES;
 use crate::message::{self, Message};
@@ -61,12 +61,12 @@ impl Request {
         }
     }
 
-    /// Reads the answer to this request.
-    pub fn parse(&self, status: u16, body: &str) -> Result<Answer, Failure> {
+    /// Reads the answer to this request; `redactor` scrubs what a failure quotes of it.
+    pub fn parse(&self, status: u16, body: &str, redactor: &Redactor) -> Result<Answer, Failure> {
         Ok(match self {
-            Self::SendSms(_) => Answer::SendSms(send_sms::parse(status, body)?),
+            Self::SendSms(_) => Answer::SendSms(send_sms::parse(status, body, redactor)?),
             Self::SendMessageToGlobe(_) => {
-                Answer::SendMessageToGlobe(send_message_to_globe::parse(status, body)?)
+                Answer::SendMessageToGlobe(send_message_to_globe::parse(status, body, redactor)?)
             }
         })
     }
@@ -206,16 +206,21 @@ fn overseas_request(
     }
 }
 
-/// Removes every credential in play (top-level and the route's) from `text`.
-pub fn redact_in(config: &Config, text: &mut String) {
-    config.credentials.redact_in(text);
-    if let Some(credentials) = config
+/// The redactor for every credential in play: the top-level secret and token, and the route's.
+pub fn redactor(config: &Config) -> Redactor {
+    let route = config
         .overseas
         .as_ref()
-        .and_then(|route| route.credentials.as_ref())
-    {
-        credentials.redact_in(text);
-    }
+        .and_then(|route| route.credentials.as_ref());
+    let all = [Some(&config.credentials), route].into_iter().flatten();
+    Redactor::new(all.flat_map(|credentials| {
+        std::iter::once(&credentials.access_key_secret).chain(credentials.security_token.as_ref())
+    }))
+}
+
+/// Removes every credential in play (top-level and the route's) from `text`.
+pub fn redact_in(config: &Config, text: &mut String) {
+    redactor(config).redact_in(text);
 }
 
 #[cfg(test)]
@@ -227,13 +232,23 @@ mod tests {
 
     fn sms_answer() -> Answer {
         Answer::SendSms(
-            send_sms::parse(200, r#"{"Code":"OK","Message":"OK","RequestId":"R"}"#).unwrap(),
+            send_sms::parse(
+                200,
+                r#"{"Code":"OK","Message":"OK","RequestId":"R"}"#,
+                &Redactor::none(),
+            )
+            .unwrap(),
         )
     }
 
     fn globe_answer() -> Answer {
         Answer::SendMessageToGlobe(
-            send_message_to_globe::parse(200, r#"{"ResponseCode":"OK","RequestId":"R"}"#).unwrap(),
+            send_message_to_globe::parse(
+                200,
+                r#"{"ResponseCode":"OK","RequestId":"R"}"#,
+                &Redactor::none(),
+            )
+            .unwrap(),
         )
     }
 
@@ -434,13 +449,21 @@ mod tests {
         });
         assert_eq!(
             globe
-                .parse(200, r#"{"ResponseCode":"OK","RequestId":"R"}"#)
+                .parse(
+                    200,
+                    r#"{"ResponseCode":"OK","RequestId":"R"}"#,
+                    &Redactor::none()
+                )
                 .map(|answer| matches!(answer, Answer::SendMessageToGlobe(_))),
             Ok(true)
         );
         assert_eq!(
             globe
-                .parse(200, r#"{"ResponseCode":"NOT_SUPPORTED_COUNTRY"}"#)
+                .parse(
+                    200,
+                    r#"{"ResponseCode":"NOT_SUPPORTED_COUNTRY"}"#,
+                    &Redactor::none()
+                )
                 .unwrap_err()
                 .code,
             ErrorCode::InvalidRequestParameters
@@ -452,13 +475,15 @@ mod tests {
             template_param: "{}".into(),
         });
         assert_eq!(
-            sms.parse(200, r#"{"Code":"OK","RequestId":"R"}"#)
+            sms.parse(200, r#"{"Code":"OK","RequestId":"R"}"#, &Redactor::none())
                 .map(|answer| matches!(answer, Answer::SendSms(_))),
             Ok(true)
         );
         // A SendMessageToGlobe answer is not a SendSms one.
         assert_eq!(
-            sms.parse(200, r#"{"ResponseCode":"OK"}"#).unwrap_err().code,
+            sms.parse(200, r#"{"ResponseCode":"OK"}"#, &Redactor::none())
+                .unwrap_err()
+                .code,
             ErrorCode::InvalidResponse
         );
     }

@@ -10,6 +10,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::call::Call;
+use crate::credential::Redactor;
 use crate::error::{lookup, ErrorCode, ErrorRule, Failure};
 use crate::response::Answer;
 
@@ -105,19 +106,19 @@ pub fn classify(code: &str) -> ErrorCode {
 }
 
 /// Reads the answer: `ResponseCode: OK` with HTTP 2xx resolves; anything else is a typed failure.
-pub fn parse(status: u16, body: &str) -> Result<SendMessageToGlobeResult, Failure> {
-    let answer = Answer::parse(ACTION, status, body)?;
+/// `redactor` holds the credentials the request was signed with (see [`Answer::parse`]).
+pub fn parse(
+    status: u16,
+    body: &str,
+    redactor: &Redactor,
+) -> Result<SendMessageToGlobeResult, Failure> {
+    let answer = Answer::parse(ACTION, status, body, redactor)?;
     let request_id = answer.string("RequestId")?;
     let Some(code) = answer.string("ResponseCode")? else {
         // The common envelope of a rejected request: `Code` and `Message`.
         let code = answer.required_string("Code")?;
         let message = answer.string("Message")?;
-        let class = if code == "OK" {
-            ErrorCode::InvalidResponse
-        } else {
-            classify(&code)
-        };
-        return Err(answer.error(class, &code, message.as_deref()));
+        return Err(answer.failure(ERRORS, &code, message.as_deref()));
     };
     let description = answer.string("ResponseDescription")?;
     if code == "OK" && answer.is_http_success() {
@@ -132,13 +133,7 @@ pub fn parse(status: u16, body: &str) -> Result<SendMessageToGlobeResult, Failur
             request_id: request_id.unwrap_or_default(),
         });
     }
-    // `OK` with an error status is not an answer Alibaba Cloud gives: trust neither half.
-    let class = if code == "OK" {
-        ErrorCode::InvalidResponse
-    } else {
-        classify(&code)
-    };
-    Err(answer.error(class, &code, description.as_deref()))
+    Err(answer.failure(ERRORS, &code, description.as_deref()))
 }
 
 /// `Segments` is documented as a string; a number is read as one too.
@@ -204,13 +199,18 @@ mod tests {
             "RequestId": "RID-1"
         })
         .to_string();
-        let result = parse(200, &body).unwrap();
+        let result = parse(200, &body, &Redactor::none()).unwrap();
         assert_eq!(
             serde_json::to_value(&result).unwrap(),
             serde_json::from_str::<Value>(&body).unwrap()
         );
         // Numeric Segments and a minimal answer.
-        let result = parse(200, r#"{"ResponseCode":"OK","Segments":2}"#).unwrap();
+        let result = parse(
+            200,
+            r#"{"ResponseCode":"OK","Segments":2}"#,
+            &Redactor::none(),
+        )
+        .unwrap();
         assert_eq!(result.segments.as_deref(), Some("2"));
         assert_eq!(
             serde_json::to_value(&result).unwrap(),
@@ -241,14 +241,18 @@ mod tests {
                 json!({ "ResponseCode": code, "ResponseDescription": "why", "RequestId": "RID" });
             let common = json!({ "Code": code, "Message": "why", "RequestId": "RID" });
             for (status, body) in [(200, business), (400, common)] {
-                let failure = parse(status, &body.to_string()).unwrap_err();
+                let failure = parse(status, &body.to_string(), &Redactor::none()).unwrap_err();
                 assert_eq!(failure.code, expected, "{code}");
                 assert_eq!(failure.data.aliyun_code.as_deref(), Some(code.as_str()));
                 assert_eq!(failure.data.request_id.as_deref(), Some("RID"));
                 assert_eq!(
                     failure.data.error_description,
-                    format!("Aliyun SendMessageToGlobe failed: {code}: why")
+                    format!(
+                        "Aliyun SendMessageToGlobe failed: {code}: {}",
+                        row["hint"].as_str().unwrap()
+                    )
                 );
+                assert_eq!(failure.data.aliyun_message.as_deref(), Some("why"));
             }
         }
     }
@@ -261,14 +265,14 @@ mod tests {
             r#"{"ResponseCode":"SMS_CONTENT_CODE_ILLEGAL"}"#,
         ] {
             assert_eq!(
-                parse(200, body).unwrap_err().code,
+                parse(200, body, &Redactor::none()).unwrap_err().code,
                 ErrorCode::General,
                 "{body}"
             );
         }
-        let failure = parse(500, r#"{"ResponseCode":"OK"}"#).unwrap_err();
+        let failure = parse(500, r#"{"ResponseCode":"OK"}"#, &Redactor::none()).unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidResponse);
-        let failure = parse(500, r#"{"Code":"OK"}"#).unwrap_err();
+        let failure = parse(500, r#"{"Code":"OK"}"#, &Redactor::none()).unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidResponse);
     }
 
@@ -283,7 +287,7 @@ mod tests {
             r#"{"ResponseCode":"OK","NumberDetail":"HK"}"#,
             r#"{"ResponseCode":"OK","MessageId":5}"#,
         ] {
-            let failure = parse(200, body).unwrap_err();
+            let failure = parse(200, body, &Redactor::none()).unwrap_err();
             assert_eq!(failure.code, ErrorCode::InvalidResponse, "{body}");
         }
     }

@@ -4,6 +4,7 @@
 use serde::Serialize;
 
 use crate::call::Call;
+use crate::credential::Redactor;
 use crate::error::{lookup, ErrorCode, ErrorRule, Failure};
 use crate::response::Answer;
 
@@ -53,14 +54,20 @@ pub struct SendSmsResult {
     pub biz_id: Option<String>,
 }
 
+/// The rule for Aliyun error `code`, if the table has one.
+pub fn rule(code: &str) -> Option<&'static ErrorRule> {
+    lookup(ERRORS, code)
+}
+
 /// The connector-kit code for Aliyun error `code`; unknown codes are `general`.
 pub fn classify(code: &str) -> ErrorCode {
-    lookup(ERRORS, code).map_or(ErrorCode::General, |rule| rule.class)
+    rule(code).map_or(ErrorCode::General, |rule| rule.class)
 }
 
 /// Reads Aliyun's answer: `Code: OK` with HTTP 2xx resolves; anything else is a typed failure.
-pub fn parse(status: u16, body: &str) -> Result<SendSmsResult, Failure> {
-    let answer = Answer::parse(ACTION, status, body)?;
+/// `redactor` holds the credentials the request was signed with (see [`Answer::parse`]).
+pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SendSmsResult, Failure> {
+    let answer = Answer::parse(ACTION, status, body, redactor)?;
     let code = answer.required_string("Code")?;
     let message = answer.string("Message")?;
     let request_id = answer.string("RequestId")?;
@@ -73,13 +80,7 @@ pub fn parse(status: u16, body: &str) -> Result<SendSmsResult, Failure> {
             biz_id,
         });
     }
-    // `OK` with an error status is not an answer Aliyun gives: do not trust either half.
-    let class = if code == "OK" {
-        ErrorCode::InvalidResponse
-    } else {
-        classify(&code)
-    };
-    Err(answer.error(class, &code, message.as_deref()))
+    Err(answer.failure(ERRORS, &code, message.as_deref()))
 }
 
 #[cfg(test)]
@@ -93,7 +94,7 @@ mod tests {
     #[test]
     fn ok_resolves_with_aliyun_fields() {
         let body = r#"{"Code":"OK","Message":"OK","RequestId":"F655A8D5","BizId":"9002"}"#;
-        let result = parse(200, body).unwrap();
+        let result = parse(200, body, &Redactor::none()).unwrap();
         assert_eq!(
             serde_json::to_value(&result).unwrap(),
             serde_json::json!({ "Code": "OK", "Message": "OK", "RequestId": "F655A8D5", "BizId": "9002" })
@@ -123,46 +124,146 @@ mod tests {
         );
     }
 
+    /// The data file itself, read here rather than copied, so every row is checked.
+    fn rows() -> Vec<serde_json::Value> {
+        serde_json::from_str(include_str!("../data/send-sms-errors.json")).unwrap()
+    }
+
+    /// A code the row matches: itself, or a made-up member of a prefix family.
+    fn sample(row: &serde_json::Value) -> String {
+        let code = row["code"].as_str().unwrap();
+        match row["match"].as_str().unwrap() {
+            "prefix" => format!("{code}.SomeMember"),
+            _ => code.to_string(),
+        }
+    }
+
     #[test]
-    fn error_table() {
-        let table = [
-            (
-                "isv.BUSINESS_LIMIT_CONTROL",
-                200,
-                ErrorCode::RateLimitExceeded,
-            ),
-            ("isv.DAY_LIMIT_CONTROL", 200, ErrorCode::RateLimitExceeded),
-            ("Throttling.User", 400, ErrorCode::RateLimitExceeded),
-            ("Throttling", 503, ErrorCode::RateLimitExceeded),
-            ("isv.AMOUNT_NOT_ENOUGH", 200, ErrorCode::UsageLimitExceeded),
-            ("isv.OUT_OF_SERVICE", 200, ErrorCode::UsageLimitExceeded),
+    fn every_row_of_the_data_file_is_in_the_table() {
+        let rows = rows();
+        assert_eq!(rows.len(), ERRORS.len());
+        for (row, rule) in rows.iter().zip(ERRORS) {
+            assert_eq!(row["code"].as_str(), Some(rule.code));
+            assert_eq!(row["match"].as_str() == Some("prefix"), rule.prefix);
+            assert_eq!(row["class"].as_str(), Some(rule.class.as_str()));
+            assert_eq!(row["hint"].as_str(), Some(rule.hint));
+            // Short, a sentence, and about what to do.
+            assert!(
+                rule.hint.len() <= 200 && rule.hint.ends_with('.'),
+                "{}",
+                rule.code
+            );
+            assert!(!rule.code.is_empty() && rule.code.trim() == rule.code);
+        }
+        let mut codes: Vec<&str> = ERRORS.iter().map(|rule| rule.code).collect();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), ERRORS.len(), "a code is listed twice");
+    }
+
+    #[test]
+    fn every_row_maps_its_code_with_its_hint() {
+        for row in rows() {
+            let code = sample(&row);
+            let rule = rule(&code).unwrap();
+            for status in [200, 400, 403, 404, 503] {
+                let failure = parse(status, &aliyun(&code), &Redactor::none()).unwrap_err();
+                assert_eq!(
+                    failure.code.as_str(),
+                    row["class"].as_str().unwrap(),
+                    "{code}"
+                );
+                assert_eq!(failure.code, rule.class);
+                assert_eq!(failure.data.aliyun_code.as_deref(), Some(code.as_str()));
+                assert_eq!(
+                    failure.data.aliyun_message.as_deref(),
+                    Some(format!("message for {code}").as_str())
+                );
+                assert_eq!(failure.data.request_id.as_deref(), Some("RID-1"));
+                assert_eq!(failure.data.status, Some(status));
+                assert_eq!(
+                    failure.data.error_description,
+                    format!(
+                        "Aliyun SendSms failed: {code}: {}",
+                        row["hint"].as_str().unwrap()
+                    )
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn the_issue_s_examples_map_as_asked() {
+        for (code, expected) in [
+            ("isv.BUSINESS_LIMIT_CONTROL", ErrorCode::RateLimitExceeded),
+            ("isv.DAY_LIMIT_CONTROL", ErrorCode::RateLimitExceeded),
+            ("isv.MONTH_LIMIT_CONTROL", ErrorCode::RateLimitExceeded),
+            ("Throttling.User", ErrorCode::RateLimitExceeded),
+            ("Throttling", ErrorCode::RateLimitExceeded),
+            ("isv.AMOUNT_NOT_ENOUGH", ErrorCode::UsageLimitExceeded),
+            ("isv.OUT_OF_SERVICE", ErrorCode::UsageLimitExceeded),
             (
                 "isv.MOBILE_NUMBER_ILLEGAL",
-                200,
                 ErrorCode::InvalidRequestParameters,
             ),
-            ("SignatureDoesNotMatch", 400, ErrorCode::InvalidConfig),
-            ("InvalidAccessKeyId.NotFound", 404, ErrorCode::InvalidConfig),
-            ("InvalidAccessKeyId.Inactive", 400, ErrorCode::InvalidConfig),
-            ("isv.SMS_SIGNATURE_ILLEGAL", 200, ErrorCode::InvalidConfig),
-            ("isv.SMS_TEMPLATE_ILLEGAL", 200, ErrorCode::InvalidConfig),
-            ("isv.TEMPLATE_MISSING_PARAMETERS", 200, ErrorCode::General),
-            ("isp.SYSTEM_ERROR", 200, ErrorCode::General),
-            ("InternalError", 500, ErrorCode::General),
-            ("ServiceUnavailable", 503, ErrorCode::General),
-            ("OK", 500, ErrorCode::InvalidResponse),
-        ];
-        for (code, status, expected) in table {
-            let failure = parse(status, &aliyun(code)).unwrap_err();
-            assert_eq!(failure.code, expected, "{code}");
-            assert_eq!(failure.data.aliyun_code.as_deref(), Some(code));
-            assert_eq!(failure.data.request_id.as_deref(), Some("RID-1"));
-            assert_eq!(failure.data.status, Some(status));
-            assert_eq!(
-                failure.data.error_description,
-                format!("Aliyun SendSms failed: {code}: message for {code}")
-            );
+            (
+                "isv.MOBILE_COUNT_OVER_LIMIT",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            (
+                "isv.DOMESTIC_NUMBER_NOT_SUPPORTED",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            (
+                "isv.BLACK_KEY_CONTROL_LIMIT",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            ("isv.SMS_SIGNATURE_ILLEGAL", ErrorCode::InvalidConfig),
+            ("isv.SIGN_STATE_ILLEGAL", ErrorCode::InvalidConfig),
+            ("isv.SMS_SIGNATURE_SCENE_ILLEGAL", ErrorCode::InvalidConfig),
+            ("isv.SMS_TEMPLATE_ILLEGAL", ErrorCode::InvalidConfig),
+            ("isv.TEMPLATE_MISSING_PARAMETERS", ErrorCode::InvalidConfig),
+            ("isv.TEMPLATE_PARAMS_ILLEGAL", ErrorCode::InvalidConfig),
+            ("isv.INVALID_JSON_PARAM", ErrorCode::InvalidConfig),
+            ("isv.PARAM_LENGTH_LIMIT", ErrorCode::InvalidConfig),
+            ("isv.SMS_CONTENT_ILLEGAL", ErrorCode::InvalidConfig),
+            ("isv.SMS_TEST_NUMBER_LIMIT", ErrorCode::InvalidConfig),
+            ("isv.ACCOUNT_NOT_EXISTS", ErrorCode::InvalidConfig),
+            ("isv.ACCOUNT_ABNORMAL", ErrorCode::InvalidConfig),
+            ("isv.PRODUCT_UN_SUBSCRIPT", ErrorCode::InvalidConfig),
+            ("isp.RAM_PERMISSION_DENY", ErrorCode::InvalidConfig),
+            ("isv.DENY_IP_RANGE", ErrorCode::InvalidConfig),
+            ("SignatureDoesNotMatch", ErrorCode::InvalidConfig),
+            ("InvalidAccessKeyId.NotFound", ErrorCode::InvalidConfig),
+            ("InvalidAccessKeyId.Inactive", ErrorCode::InvalidConfig),
+            ("InvalidTimeStamp.Expired", ErrorCode::InvalidConfig),
+            ("InvalidSecurityToken.Expired", ErrorCode::InvalidConfig),
+            (
+                "InvalidSecurityToken.MismatchWithAccessKey",
+                ErrorCode::InvalidConfig,
+            ),
+            ("isp.SYSTEM_ERROR", ErrorCode::General),
+            ("Some.UnknownCode", ErrorCode::General),
+            ("InvalidTimeStamp.Format", ErrorCode::General),
+        ] {
+            assert_eq!(classify(code), expected, "{code}");
         }
+        assert!(rule("InvalidTimeStamp.Expired")
+            .unwrap()
+            .hint
+            .contains("server clock"));
+    }
+
+    #[test]
+    fn unknown_codes_quote_aliyun_and_ok_with_an_error_status_is_invalid_response() {
+        let failure = parse(400, &aliyun("Some.UnknownCode"), &Redactor::none()).unwrap_err();
+        assert_eq!(failure.code, ErrorCode::General);
+        assert_eq!(
+            failure.data.error_description,
+            "Aliyun SendSms failed: Some.UnknownCode: message for Some.UnknownCode"
+        );
+        let failure = parse(500, &aliyun("OK"), &Redactor::none()).unwrap_err();
+        assert_eq!(failure.code, ErrorCode::InvalidResponse);
     }
 
     #[test]
@@ -173,18 +274,27 @@ mod tests {
             r#"{"Code":"OK","Message":["x"]}"#,
             r#"{"Code":"OK","RequestId":1}"#,
         ] {
-            let failure = parse(200, body).unwrap_err();
+            let failure = parse(200, body, &Redactor::none()).unwrap_err();
             assert_eq!(failure.code, ErrorCode::InvalidResponse, "{body}");
         }
     }
 
     #[test]
     fn message_is_optional_for_errors() {
-        let failure = parse(400, r#"{"Code":"Throttling.User"}"#).unwrap_err();
+        let failure = parse(400, r#"{"Code":"Throttling.User"}"#, &Redactor::none()).unwrap_err();
         assert_eq!(failure.code, ErrorCode::RateLimitExceeded);
+        assert_eq!(failure.data.aliyun_message, None);
         assert_eq!(
             failure.data.error_description,
-            "Aliyun SendSms failed: Throttling.User"
+            format!(
+                "Aliyun SendSms failed: Throttling.User: {}",
+                rule("Throttling").unwrap().hint
+            )
+        );
+        let failure = parse(400, r#"{"Code":"No.Such.Code"}"#, &Redactor::none()).unwrap_err();
+        assert_eq!(
+            failure.data.error_description,
+            "Aliyun SendSms failed: No.Such.Code"
         );
     }
 }

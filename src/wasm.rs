@@ -19,7 +19,7 @@ use wasm_bindgen_futures::JsFuture;
 
 use crate::call::{self, Nonce, SignedRequest, Target, Timestamp};
 use crate::config::{self, Config};
-use crate::credential::Credentials;
+use crate::credential::{Credentials, Redactor};
 use crate::error::{ErrorCode, Failure};
 use crate::issue::{Issue, IssueCode};
 use crate::limits::{MAX_CONFIG_JSON_BYTES, MAX_MESSAGE_JSON_BYTES, MAX_RESPONSE_BYTES};
@@ -248,15 +248,22 @@ pub fn is_china_number(to: JsValue, strict: Option<bool>) -> bool {
 #[wasm_bindgen(js_name = sendMessage)]
 pub async fn send_message(data: JsValue, config: JsValue) -> Result<JsValue, JsValue> {
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
-    match send(&data, &config).await {
+    // One redactor for the whole send: answers are quoted through it before they are clipped,
+    // and the failure passes through it once more (text from the host's fetch included).
+    let redactor = route::redactor(&config);
+    match send(&data, &config, &redactor).await {
         Ok(result) => Ok(to_js(&result)),
         Err(failure) => Err(failure_to_js(
-            &failure.redact_with(|text| route::redact_in(&config, text)),
+            &failure.redact_with(|text| redactor.redact_in(text)),
         )),
     }
 }
 
-async fn send(data: &JsValue, config: &Config) -> Result<route::Sent, Failure> {
+async fn send(
+    data: &JsValue,
+    config: &Config,
+    redactor: &Redactor,
+) -> Result<route::Sent, Failure> {
     let data = from_js(
         data,
         "Message data",
@@ -273,7 +280,7 @@ async fn send(data: &JsValue, config: &Config) -> Result<route::Sent, Failure> {
     )
     .await
     {
-        Ok(reply) => prepared.request.parse(reply.status, &reply.body),
+        Ok(reply) => prepared.request.parse(reply.status, &reply.body, redactor),
         Err(failure) => Err(failure),
     };
     prepared.tag(outcome)

@@ -8,7 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use crate::call::{Call, Target};
 use crate::config::Config;
-use crate::credential::Credentials;
+use crate::credential::{Credentials, Redactor};
 use crate::doctor::{self, overseas::PROBE_MESSAGE_ID, Probe, RouteProbes, TemplateUse};
 use crate::error::{ErrorCode, Failure};
 use crate::get_sms_sign::{self, GetSmsSign, SmsSign};
@@ -17,6 +17,7 @@ use crate::limits::MAX_MESSAGE_JSON_BYTES;
 use crate::overseas::{Api, OverseasRoute};
 use crate::query_message::{self, QueryMessage};
 use crate::query_send_details::{self, QuerySendDetails, SendDetails};
+use crate::route;
 use crate::wasm::{execute, failure_to_js, from_js, to_js, validated, Reply};
 
 fn now_millis() -> u64 {
@@ -30,6 +31,8 @@ struct Via<'a> {
     credentials: &'a Credentials,
     target: Target<'a>,
     timeout_ms: u32,
+    /// Both accounts' secrets: answers are quoted through it.
+    redactor: &'a Redactor,
 }
 
 /// Makes one call and keeps what the doctor needs: whether it was answered, the answer's
@@ -50,15 +53,19 @@ async fn probe(call: &Call<'_>, via: Via<'_>) -> Probe<Reply> {
     }
 }
 
-/// A probe's answer read by `parse`.
-fn parsed<T>(probe: Probe<Reply>, parse: fn(u16, &str) -> Result<T, Failure>) -> Probe<T> {
+/// A probe's answer read by `parse`, quoting it through `redactor`.
+fn parsed<T>(
+    probe: Probe<Reply>,
+    parse: fn(u16, &str, &Redactor) -> Result<T, Failure>,
+    redactor: &Redactor,
+) -> Probe<T> {
     Probe {
         answered: probe.answered,
         date: probe.date,
         local_millis: probe.local_millis,
         result: probe
             .result
-            .and_then(|reply| parse(reply.status, &reply.body)),
+            .and_then(|reply| parse(reply.status, &reply.body, redactor)),
     }
 }
 
@@ -73,10 +80,12 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
             return Ok(to_js(&doctor::invalid_config(issues)));
         }
     };
+    let redactor = route::redactor(&config);
     let via = Via {
         credentials: &config.credentials,
         target: config.target(),
         timeout_ms: config.timeout_ms,
+        redactor: &redactor,
     };
     let (sign, templates) = sign_and_templates(
         &config,
@@ -86,7 +95,7 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
     )
     .await;
     let route_probes = match &config.overseas {
-        Some(route) => Some(route_probes(&config, route).await),
+        Some(route) => Some(route_probes(&config, route, &redactor).await),
         None => None,
     };
     Ok(to_js(&doctor::diagnose(
@@ -109,7 +118,11 @@ async fn sign_and_templates(
     let sign_query = GetSmsSign {
         sign_name: sign_name.to_string(),
     };
-    let sign = parsed(probe(&sign_query.call(), via).await, get_sms_sign::parse);
+    let sign = parsed(
+        probe(&sign_query.call(), via).await,
+        get_sms_sign::parse,
+        via.redactor,
+    );
     if !doctor::should_check_templates(config, &sign) {
         return (sign, None);
     }
@@ -118,18 +131,23 @@ async fn sign_and_templates(
         let query = GetSmsTemplate {
             template_code: usage.code.clone(),
         };
-        let answer = parsed(probe(&query.call(), via).await, get_sms_template::parse);
+        let answer = parsed(
+            probe(&query.call(), via).await,
+            get_sms_template::parse,
+            via.redactor,
+        );
         probes.push((usage, answer));
     }
     (sign, Some(probes))
 }
 
 /// The read-only calls on the overseas route's account, signed as its sends are.
-async fn route_probes(config: &Config, route: &OverseasRoute) -> RouteProbes {
+async fn route_probes(config: &Config, route: &OverseasRoute, redactor: &Redactor) -> RouteProbes {
     let via = Via {
         credentials: route.credentials.as_ref().unwrap_or(&config.credentials),
         target: route.target(),
         timeout_ms: config.timeout_ms,
+        redactor,
     };
     match route.api {
         Api::SendSms => {
@@ -141,7 +159,11 @@ async fn route_probes(config: &Config, route: &OverseasRoute) -> RouteProbes {
             let query = QueryMessage {
                 message_id: PROBE_MESSAGE_ID.into(),
             };
-            let answer = parsed(probe(&query.call(), via).await, query_message::parse);
+            let answer = parsed(
+                probe(&query.call(), via).await,
+                query_message::parse,
+                redactor,
+            );
             RouteProbes::SendMessageToGlobe(answer)
         }
     }
@@ -168,15 +190,16 @@ pub async fn query_send_details_export(
     query: JsValue,
 ) -> Result<JsValue, JsValue> {
     let config = validated(&config).map_err(|f| failure_to_js(&f))?;
-    match status(&config, &query).await {
+    let redactor = config.credentials.redactor();
+    match status(&config, &query, &redactor).await {
         Ok(status) => Ok(to_js(&status)),
         Err(failure) => Err(failure_to_js(
-            &failure.redact_with(|text| config.credentials.redact_in(text)),
+            &failure.redact_with(|text| redactor.redact_in(text)),
         )),
     }
 }
 
-async fn status(config: &Config, query: &JsValue) -> Result<Status, Failure> {
+async fn status(config: &Config, query: &JsValue, redactor: &Redactor) -> Result<Status, Failure> {
     let bad = |why: &str| Failure::new(ErrorCode::InvalidRequestParameters, why);
     let value = from_js(
         query,
@@ -207,7 +230,7 @@ async fn status(config: &Config, query: &JsValue) -> Result<Status, Failure> {
         config.timeout_ms,
     )
     .await?;
-    let details = query_send_details::parse(reply.status, &reply.body)?;
+    let details = query_send_details::parse(reply.status, &reply.body, redactor)?;
     Ok(Status {
         phone_number: query.phone_number,
         biz_id: query.biz_id.unwrap_or_default(),

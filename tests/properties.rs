@@ -20,7 +20,7 @@ use serde_json::{json, Map, Value};
 
 use aliyun_sms::call::{self, Nonce, SignedRequest, Timestamp};
 use aliyun_sms::config::{self, Config};
-use aliyun_sms::credential::Secret;
+use aliyun_sms::credential::{Redactor, Secret};
 use aliyun_sms::error::{ErrorCode, Failure};
 use aliyun_sms::issue::{Issue, IssueCode, PathSegment};
 use aliyun_sms::limits;
@@ -603,7 +603,7 @@ fn phone_handles_huge_inputs() {
 // 3. response::parse over any status and any bytes.
 
 fn check_parse(status: u16, body: &str) -> Result<(), TestCaseError> {
-    match send_sms::parse(status, body) {
+    match send_sms::parse(status, body, &Redactor::none()) {
         Ok(result) => {
             prop_assert!(
                 (200..300).contains(&status),
@@ -698,7 +698,7 @@ proptest! {
         if let Some(biz) = &biz {
             answer["BizId"] = json!(biz);
         }
-        let result = send_sms::parse(status, &answer.to_string()).expect("resolves");
+        let result = send_sms::parse(status, &answer.to_string(), &Redactor::none()).expect("resolves");
         prop_assert_eq!(result.message, message);
         prop_assert_eq!(result.request_id, request_id);
         prop_assert_eq!(result.biz_id, biz);
@@ -1093,7 +1093,7 @@ proptest! {
             "RequestId" => json!({ "Code": "Throttling", "RequestId": format!("{secret}{token}{secret}") }).to_string(),
             _ => format!("<html>proxy error for {secret} {token}</html>"),
         };
-        let failure = send_sms::parse(502, &body).expect_err("rejected");
+        let failure = send_sms::parse(502, &body, &Redactor::none()).expect_err("rejected");
         let echoed = failure_texts(&failure).iter().any(|text| with_token && text.contains(TOKEN));
         prop_assert!(!with_token || echoed, "the echo must carry the token for the check to mean anything");
         failures.push(failure.redact_with(|text| config.credentials.redact_in(text)));
@@ -1341,7 +1341,7 @@ fn size_limit_response_of_a_megabyte_is_invalid_response() {
         "BizId": "1"
     })
     .to_string();
-    let failure = match send_sms::parse(200, &padded) {
+    let failure = match send_sms::parse(200, &padded, &Redactor::none()) {
         Ok(result) => panic!(
             "a 1 MiB answer is not Aliyun's, but it resolved (Message of {} bytes)",
             result.message.len()
@@ -1352,7 +1352,7 @@ fn size_limit_response_of_a_megabyte_is_invalid_response() {
     assert!(failure.data.error_description.len() < 1024);
     // An error answer with a megabyte Message is cut too.
     let error = json!({ "Code": "isp.SYSTEM_ERROR", "Message": "y".repeat(MEGABYTE) }).to_string();
-    let failure = send_sms::parse(200, &error)
+    let failure = send_sms::parse(200, &error, &Redactor::none())
         .map(|_| ())
         .expect_err("rejected");
     assert!(
@@ -1396,6 +1396,106 @@ fn no_part_of_a_pasted_secret_is_echoed_in_issues() {
             for secret in [SECRET, token.as_str()] {
                 let part = windows(secret).into_iter().find(|w| text.contains(w));
                 assert_eq!(part, None, "part of a secret echoed: {text}");
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Logto's clean-deep, and secrets echoed back by the network.
+
+/// Values `clean-deep` removes.
+fn arb_blank() -> impl Strategy<Value = Value> {
+    select(vec![
+        json!(""),
+        json!(null),
+        json!({}),
+        json!([]),
+        json!([""]),
+        json!({ "china": "", "overseas": null }),
+    ])
+}
+
+/// Every 16-byte run of `text` (ASCII in these tests), or `text` itself when shorter.
+fn byte_windows(text: &str) -> Vec<&str> {
+    if text.len() <= 16 {
+        return vec![text];
+    }
+    (0..=text.len() - 16)
+        .filter_map(|i| text.get(i..i + 16))
+        .collect()
+}
+
+proptest! {
+    #![proptest_config(cases(1_000))]
+
+    /// Logto stores what `clean-deep` leaves of a config: validating that must give the same
+    /// config as validating the original, or reject both.
+    #[test]
+    fn clean_deep_never_changes_what_a_config_means(
+        mutations in prop::collection::vec(
+            prop_oneof![
+                3 => (arb_config_path(), arb_blank()).prop_map(|(p, v)| Mutation::Set(p, v)),
+                1 => arb_mutation(),
+            ],
+            1..6,
+        )
+    ) {
+        let mut value = valid_config_json();
+        for mutation in &mutations {
+            apply(&mut value, mutation);
+        }
+        let cleaned = aliyun_sms::blank::clean_deep(&value).unwrap_or_else(|| json!({}));
+        match (config::validate(&value), config::validate(&cleaned)) {
+            (Ok(before), Ok(after)) => prop_assert_eq!(before, after),
+            (Err(_), Err(_)) => {}
+            (before, after) => prop_assert!(
+                false,
+                "{} means {:?}, after clean-deep {} means {:?}",
+                value, before.map(|_| "a config"), cleaned, after.map(|_| "a config")
+            ),
+        }
+    }
+
+    /// Any run of 16 bytes of a secret, raw or encoded as a request carries it, anywhere in an
+    /// answer (a Message across the 512-character clip, a proxy page across the 200-character
+    /// one), is gone from the failure.
+    #[test]
+    fn no_window_of_an_echoed_secret_survives(
+        secret in "[A-Za-z0-9+/= ]{16,80}",
+        form in 0usize..4,
+        cut in (0usize..1000, 16usize..400),
+        pad in 0usize..600,
+        json_answer in any::<bool>(),
+        code in select(&["isp.SYSTEM_ERROR", "SignatureDoesNotMatch", "Some.Unknown"][..]),
+    ) {
+        let once = percent_encode(&secret);
+        let forms = [
+            secret.clone(),
+            once.clone(),
+            percent_encode(&once),
+            once.replace("%20", "+"),
+        ];
+        let shown = &forms[form];
+        let start = cut.0 % shown.len();
+        let end = (start + cut.1).min(shown.len());
+        let part = shown.get(start..end).unwrap_or_default();
+        let padding = "m".repeat(pad);
+        let body = if json_answer {
+            json!({ "Code": code, "Message": format!("{padding}{part} tail"), "RequestId": format!("R{part}") }).to_string()
+        } else {
+            format!("<html>{padding}{part}</html>")
+        };
+        let secret_value = Secret::new(secret.clone());
+        let redactor = Redactor::new([&secret_value]);
+        let failure = send_sms::parse(400, &body, &redactor).expect_err("rejected");
+        for text in failure_texts(&failure) {
+            for form in &forms {
+                if part.len() < 16 {
+                    continue;
+                }
+                let left = byte_windows(form).into_iter().find(|w| text.contains(w));
+                prop_assert_eq!(left, None, "in {}", text);
             }
         }
     }

@@ -315,7 +315,8 @@ fn validate_config_failure_shape() {
     let mut config = minimal_config();
     config["accessKeyId"] = json!("");
     config["signName"] = json!(7);
-    config["templates"][1]["templateCode"] = json!({ "china": "SMS_CN" });
+    // A missing half is the empty code (what Logto's clean-deep leaves of ""): a number is wrong.
+    config["templates"][1]["templateCode"] = json!({ "china": "SMS_CN", "overseas": 7 });
     config["timeout"] = json!(50);
     config["endpoint"] = json!("http://dysmsapi.aliyuncs.com/");
     let value = check_failure_shape(&validate_config(js(&config)));
@@ -324,14 +325,15 @@ fn validate_config_failure_shape() {
         json!([
             { "code": "too_small", "path": ["accessKeyId"], "message": "Must not be empty" },
             { "code": "invalid_type", "path": ["signName"], "message": "Expected string, received number" },
-            { "code": "invalid_type", "path": ["templates", 1, "templateCode", "overseas"], "message": "Required" },
+            { "code": "invalid_type", "path": ["templates", 1, "templateCode", "overseas"], "message": "Expected string, received number" },
             { "code": "invalid_string", "path": ["endpoint"], "message": "Endpoint must use https (plain http is allowed only for loopback hosts, not dysmsapi.aliyuncs.com)" },
             { "code": "too_small", "path": ["timeout"], "message": "Must be at least 100 ms" }
         ])
     );
     let description = value["error"]["errorDescription"].as_str().unwrap();
     assert!(
-        description.contains("templates[1].templateCode.overseas: Required"),
+        description
+            .contains("templates[1].templateCode.overseas: Expected string, received number"),
         "{description}"
     );
     assert!(

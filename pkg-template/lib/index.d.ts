@@ -33,10 +33,11 @@ export type AliyunSmsTemplate = {
   usageType: string;
   /**
    * Aliyun's template code (`SMS_…`), or one per region. `""` is accepted (as in the official
-   * connector), but a send that picks an empty code fails with `invalid_config`. Otherwise no
-   * leading or trailing whitespace.
+   * connector), but a send that picks an empty code fails with `invalid_config`; left out or
+   * `null` is the same as `""` (Logto's `clean-deep` removes `""`). Otherwise no leading or
+   * trailing whitespace.
    */
-  templateCode: string | RegionalTemplateCode;
+  templateCode?: string | RegionalTemplateCode | null;
   /** Defaults to 2 (verification code). Kept for compatibility; not sent to Aliyun. */
   type?: SmsTemplateType | null;
 };

@@ -46,7 +46,22 @@ export const metadata = Object.freeze({
 
 const knownCodes = new Set(Object.values(ConnectorErrorCodes));
 
-/** Rebuilds a `{ code, data }` failure from WebAssembly as the host's ConnectorError. */
+/**
+ * Codes the core produces that an older host kit may not have (Logto before
+ * `usage_limit_exceeded`), and the nearest codes to use instead, in order.
+ */
+const fallbackCodes = { usage_limit_exceeded: ['rate_limit_exceeded'] };
+
+/** `code` if the host's kit knows it, else its nearest known fallback, else `general`. */
+const hostCode = (code) =>
+  [code, ...(fallbackCodes[code] ?? [])].find((candidate) => knownCodes.has(candidate)) ??
+  ConnectorErrorCodes.General;
+
+/**
+ * Rebuilds a `{ code, data }` failure from WebAssembly as the host's ConnectorError. A code the
+ * host does not know falls back (see `hostCode`); `data` (errorDescription, Aliyun's Code,
+ * Message, RequestId) is kept whole either way.
+ */
 const toConnectorError = (failure) => {
   if (failure instanceof ConnectorError) {
     return failure;
@@ -54,15 +69,17 @@ const toConnectorError = (failure) => {
   if (
     failure &&
     typeof failure === 'object' &&
-    knownCodes.has(failure.code) &&
+    typeof failure.code === 'string' &&
     failure.data &&
     typeof failure.data === 'object'
   ) {
-    return new ConnectorError(failure.code, failure.data);
+    return new ConnectorError(hostCode(failure.code), failure.data);
   }
-  // Not expected: the boundary only rejects with `{ code, data }`. Never leak a raw error type.
+  // Not expected: the boundary only rejects with `{ code, data }` (a trap in WebAssembly would be
+  // a RuntimeError). Never leak a raw error type, nor print an object as "[object Object]".
+  const what = failure instanceof Error ? String(failure) : `a thrown ${failure === null ? 'null' : typeof failure}`;
   return new ConnectorError(ConnectorErrorCodes.General, {
-    errorDescription: `Unexpected failure in the Aliyun SMS connector: ${String(failure)}`,
+    errorDescription: `Unexpected failure in the Aliyun SMS connector: ${what}`,
   });
 };
 

@@ -156,7 +156,8 @@ describe('configGuard.safeParse', () => {
   test('template problems are reported at their path', () => {
     const input = good();
     input.templates[0].templateCode = 5;
-    input.templates[1].templateCode = { china: 'A' };
+    // A missing half is an empty code (Logto's clean-deep removes ""), so a wrong type it is.
+    input.templates[1].templateCode = { china: 'A', overseas: 7 };
     input.templates[2].type = 3;
     input.templates.push('not an object');
     assert.deepEqual(pathsOf(input), [

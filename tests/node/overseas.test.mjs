@@ -320,7 +320,9 @@ describe('SendMessageToGlobe', () => {
           assert.equal(error.data.status, status);
           assert.equal(error.data.route, 'overseas');
           assert.equal(error.data.api, 'SendMessageToGlobe');
-          assert.equal(error.data.errorDescription, `Aliyun SendMessageToGlobe failed: ${code}: simulated ${code}`);
+          // What to do, from the table; Alibaba Cloud's own text stays in data.Message.
+          assert.equal(error.data.errorDescription, `Aliyun SendMessageToGlobe failed: ${code}: ${row.hint}`);
+          assert.equal(error.data.Message, `simulated ${code}`);
         });
       }
     }

@@ -162,7 +162,8 @@ describe('STS temporary credentials (securityToken)', () => {
       });
       await assert.rejects(connector.sendMessage(message(), sts), (error) => {
         assert.ok(error instanceof ConnectorError);
-        assert.equal(error.code, 'general');
+        // InvalidSecurityToken.* is the config's token: invalid_config (data/send-sms-errors.json).
+        assert.equal(error.code, 'invalid_config');
         assert.equal(error.data.Code, 'InvalidSecurityToken.MismatchWithAccessKey');
         const text = `${error.message} ${error.stack} ${JSON.stringify(error.data)}`;
         assert.ok(!text.includes(wrongToken), `the token is echoed: ${text}`);

@@ -36,7 +36,9 @@
 // A mode is 'ok' (verify, answer like Aliyun would), { aliyunError: code, status?, message? },
 // { status, body, contentType? } (raw answer), 'html500', 'truncated', 'not-json', 'empty',
 // 'hang' (never answer), 'drop' (destroy the socket mid-body), 'reset' (destroy it before any
-// answer) or 'huge' (a multi-megabyte non-JSON body). Whatever the mode, the request is parsed and
+// answer), 'huge' (a multi-megabyte non-JSON body) or 'echo-signed' (SignatureDoesNotMatch with
+// Aliyun's echo of what it signed, even for a good signature: the V1 string to sign, or the V3
+// canonical request and string to sign; both hold the security token). Whatever the mode, the request is parsed and
 // verified and its record lands in `requests` before the answer is chosen.
 //
 // International site: `startAliyunServer({ actions: ['SendSms', 'SendMessageToGlobe', 'QueryMessage'], ... })`
@@ -736,6 +738,14 @@ export async function startAliyunServer({
       return;
     }
     switch (chosen) {
+      case 'echo-signed': {
+        const signed = record.stringToSign ??
+          (record.canonicalRequest &&
+            `${record.canonicalRequest}\nstring to sign is:ACS3-HMAC-SHA256\n${createHash('sha256').update(record.canonicalRequest, 'utf8').digest('hex')}`);
+        const message = `Specified signature is not matched with our calculation. server string to sign is:${signed ?? '(nothing signed)'}`;
+        sendJson(res, 400, { Code: 'SignatureDoesNotMatch', Message: message, RequestId: requestId }, requestId);
+        return;
+      }
       case 'html500':
         res.writeHead(500, { 'content-type': 'text/html' });
         res.end('<html><head><title>500 Internal Server Error</title></head><body><h1>Internal Server Error</h1></body></html>');
