@@ -9,8 +9,9 @@
 //! - answers: [`response`] (any API's JSON answer);
 //! - one module per Aliyun API: [`send_sms`], [`send_message_to_globe`], [`query_send_details`],
 //!   [`get_sms_sign`] and [`get_sms_template`] (with [`review`], the review state the last two
-//!   share), [`sts`] (temporary credentials for a RAM role), and [`ecs_metadata`] (the ECS
-//!   instance's role);
+//!   share), [`query_message`] (the international site's delivery report, a read-only probe),
+//!   [`sts`] (temporary credentials for a RAM role), and [`ecs_metadata`] (the ECS instance's
+//!   role);
 //! - [`provider`]: which credentials sign a send (`credentialType`);
 //! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), [`overseas`] (the optional
 //!   route for non-mainland numbers), [`config`],
@@ -47,6 +48,7 @@ pub mod message;
 pub mod overseas;
 pub mod phone;
 pub mod provider;
+pub mod query_message;
 pub mod query_send_details;
 pub mod response;
 pub mod review;

@@ -158,7 +158,7 @@ const sendMessage = (getConfig) => async (data, inputConfig) => {
 
 /**
  * Operator tool (the CLI's `doctor`): checks a config against Aliyun's read-only APIs without
- * sending a message. Always resolves: `{ ok, checks: [{ name, subject?, verdict, detail }], summary }`.
+ * sending a message. Always resolves: `{ ok, checks: [{ name, subject?, route?, verdict, detail }], summary }`.
  */
 export const doctor = (config) => wasm.doctor(config);
 
