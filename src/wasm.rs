@@ -221,18 +221,19 @@ pub fn get_signature(
 }
 
 /// `getSignature` for the common case, without a JSON round trip: `flat` is
-/// `key\0value\0key\0value…` (the JS layer builds it when no key or value contains NUL).
-/// About three times faster than [`get_signature`] for a SendSms-sized parameter set.
+/// `method\0secret\0key\0value\0key\0value…` with `pairs` pairs, one string across the boundary.
+/// `None` when `flat` does not split into exactly that (a NUL inside a key or value): the JS
+/// layer then takes the JSON path.
 #[wasm_bindgen(js_name = getSignatureFlat)]
-pub fn get_signature_flat(flat: &str, access_key_secret: &str, method: &str) -> String {
-    let mut parts = flat.split('\0');
-    let mut pairs = Vec::with_capacity(16);
-    if !flat.is_empty() {
-        while let (Some(key), Some(value)) = (parts.next(), parts.next()) {
-            pairs.push((key, value));
-        }
+pub fn get_signature_flat(flat: &str, pairs: u32) -> Option<String> {
+    // Splitting UTF-8 on an ASCII byte leaves every part valid UTF-8.
+    let mut parts = flat.as_bytes().split(|&byte| byte == 0);
+    let (method, secret) = (parts.next()?, parts.next()?);
+    let mut list = Vec::with_capacity((pairs as usize).min(flat.len()));
+    while let Some(key) = parts.next() {
+        list.push((key, parts.next()?));
     }
-    signature_v1::signature(&pairs, access_key_secret, method)
+    (list.len() == pairs as usize).then(|| signature_v1::signature_of_bytes(&list, secret, method))
 }
 
 /// Whether `to` gets the mainland China template (see [`phone::is_china_number`]).
