@@ -38,19 +38,11 @@ const UNRESERVED: [bool; 256] = {
 
 /// RFC 3986 percent-encoding of UTF-8, as Aliyun requires (space is `%20`, `*` is `%2A`).
 pub fn percent_encode(value: &str) -> String {
-    let mut out = Vec::new();
-    encode_into::<false>(&mut out, value.as_bytes());
+    let bytes = value.as_bytes();
+    let mut out = vec![0; bytes.len() * Slots::widest::<false>()];
+    let written = Slots::new(&mut out).encode::<false>(bytes).written();
+    out.truncate(written);
     ascii(out)
-}
-
-/// Appends the encoding of `value` to `out` (see [`Slots::encode`]).
-fn encode_into<const TWICE: bool>(out: &mut Vec<u8>, value: &[u8]) {
-    let start = out.len();
-    out.resize(start + value.len() * Slots::widest::<TWICE>(), 0);
-    let written = out
-        .get_mut(start..)
-        .map_or(0, |room| Slots::new(room).encode::<TWICE>(value).written());
-    out.truncate(start + written);
 }
 
 /// Writes bytes into room sized up front, through a slice iterator. (A `Vec::push` per byte
@@ -82,6 +74,7 @@ impl<'a> Slots<'a> {
         }
     }
 
+    #[inline(always)]
     fn put_all(&mut self, bytes: &[u8]) -> &mut Self {
         for &byte in bytes {
             self.put(byte);
@@ -101,7 +94,7 @@ impl<'a> Slots<'a> {
     /// Writes the encoding of `value`, each reserved byte as its `%XX` from the
     /// `percent-encoding` crate's table; `TWICE` encodes that again (`%XX` becomes `%25XX`), as
     /// the string to sign holds the encoded query encoded once more.
-    #[inline(always)]
+    #[inline(never)] // one copy per `TWICE`: called per value, not per byte
     fn encode<const TWICE: bool>(&mut self, value: &[u8]) -> &mut Self {
         for &byte in value {
             if UNRESERVED.get(usize::from(byte)) == Some(&true) {
@@ -120,32 +113,60 @@ impl<'a> Slots<'a> {
     }
 }
 
-/// Output of [`encode_into`] is ASCII by construction, so the check cannot fail.
+/// Output of [`Slots::encode`] is ASCII by construction, so the check cannot fail.
 fn ascii(bytes: Vec<u8>) -> String {
     String::from_utf8(bytes).unwrap_or_default()
 }
 
-/// Every key and value encoded into one buffer, and the spans `(start, key end, value end)` of
-/// each pair sorted by encoded key, then value.
-fn sorted_pairs<K: AsRef<str>, V: AsRef<str>>(
-    parameters: &[(K, V)],
-) -> (Vec<u8>, Vec<(usize, usize, usize)>) {
-    let mut encoded = Vec::with_capacity(parameters.len() * 48);
-    let mut spans = Vec::with_capacity(parameters.len());
-    for (key, value) in parameters {
-        let start = encoded.len();
-        encode_into::<false>(&mut encoded, key.as_ref().as_bytes());
-        let key_end = encoded.len();
-        encode_into::<false>(&mut encoded, value.as_ref().as_bytes());
-        spans.push((start, key_end, encoded.len()));
+/// Where one encoded pair lies in the buffer: `(start, key end, value end)`.
+type Span = (usize, usize, usize);
+
+/// Sorted pairs, joined: `prefix`, then `key equals value` for each pair separated by `and`.
+/// Keys and values are encoded (`TWICE`: see [`Slots::encode`]) into one buffer, and their
+/// spans sorted by encoded key, then value. (Comparing `k=v` texts would not do: `=` sorts after
+/// digits, so `a1=` would come before `a=`.) Encoding twice keeps that order: it only turns each
+/// `%` into `%25`, and `%` sorts before every unreserved character.
+fn joined<const TWICE: bool>(
+    parameters: &[(&[u8], &[u8])],
+    prefix: &[u8],
+    equals: &[u8],
+    and: &[u8],
+) -> Vec<u8> {
+    let widest = Slots::widest::<TWICE>();
+    let longest: usize = parameters
+        .iter()
+        .map(|(key, value)| key.len() + value.len())
+        .sum();
+    let mut encoded = vec![0; longest * widest];
+    let mut spans: Vec<Span> = Vec::with_capacity(parameters.len());
+    let mut out = Slots::new(&mut encoded);
+    for &(key, value) in parameters {
+        let start = out.written();
+        let key_end = out.encode::<TWICE>(key).written();
+        spans.push((start, key_end, out.encode::<TWICE>(value).written()));
     }
+    let total = out.written();
     sort_spans(&encoded, &mut spans);
-    (encoded, spans)
+    let separators = (equals.len() + and.len()) * spans.len();
+    let mut text = vec![0; prefix.len() + total + separators];
+    let mut out = Slots::new(&mut text);
+    out.put_all(prefix);
+    let part = |from: usize, to: usize| encoded.get(from..to).unwrap_or_default();
+    for (i, &(start, key_end, end)) in spans.iter().enumerate() {
+        if i > 0 {
+            out.put_all(and);
+        }
+        out.put_all(part(start, key_end))
+            .put_all(equals)
+            .put_all(part(key_end, end));
+    }
+    let written = out.written();
+    text.truncate(written);
+    text
 }
 
-/// Sorts `(start, key end, value end)` spans of `bytes` by key, then value. (Comparing `k=v`
-/// texts would not do: `=` sorts after digits, so `a1=` would come before `a=`.)
-fn sort_spans(bytes: &[u8], spans: &mut [(usize, usize, usize)]) {
+/// Sorts spans of `bytes` by key, then value.
+fn sort_spans(bytes: &[u8], spans: &mut [Span]) {
     let part = |from: usize, to: usize| bytes.get(from..to).unwrap_or_default();
     spans.sort_unstable_by(|&(a, a_key, a_end), &(b, b_key, b_end)| {
         part(a, a_key)
@@ -154,42 +175,37 @@ fn sort_spans(bytes: &[u8], spans: &mut [(usize, usize, usize)]) {
     });
 }
 
-/// Appends the sorted pairs as `k=v`, separated by `&`.
-fn join_pairs(out: &mut Vec<u8>, encoded: &[u8], spans: &[(usize, usize, usize)]) {
-    let part = |from: usize, to: usize| encoded.get(from..to).unwrap_or_default();
-    out.reserve(encoded.len() + 2 * spans.len());
-    for (i, &(start, key_end, end)) in spans.iter().enumerate() {
-        if i > 0 {
-            out.push(b'&');
-        }
-        out.extend_from_slice(part(start, key_end));
-        out.push(b'=');
-        out.extend_from_slice(part(key_end, end));
-    }
+/// Keys and values as bytes, so the encoding and sorting above are compiled once.
+fn as_bytes<K: AsRef<str>, V: AsRef<str>>(parameters: &[(K, V)]) -> Vec<(&[u8], &[u8])> {
+    parameters
+        .iter()
+        .map(|(key, value)| (key.as_ref().as_bytes(), value.as_ref().as_bytes()))
+        .collect()
 }
 
 /// Sorted, encoded `k=v` pairs joined by `&`. Pairs are sorted by encoded key, then value, so
 /// the result does not depend on input order.
 pub fn canonicalized_query<K: AsRef<str>, V: AsRef<str>>(parameters: &[(K, V)]) -> String {
-    let (encoded, spans) = sorted_pairs(parameters);
-    let mut query = Vec::new();
-    join_pairs(&mut query, &encoded, &spans);
-    ascii(query)
+    ascii(joined::<false>(&as_bytes(parameters), b"", b"=", b"&"))
 }
 
 /// `METHOD&%2F&encode(canonicalized query)`; the method is upper-cased as Aliyun's SDKs do.
 pub fn string_to_sign(method: &str, canonicalized_query: &str) -> String {
-    let mut text = string_to_sign_prefix(method, canonicalized_query.len() * 5 / 4);
-    encode_into::<false>(&mut text, canonicalized_query.as_bytes());
+    let query = canonicalized_query.as_bytes();
+    let mut text = method_prefix(method.as_bytes());
+    let start = text.len();
+    text.resize(start + query.len() * Slots::widest::<false>(), 0);
+    let written = text
+        .get_mut(start..)
+        .map_or(0, |room| Slots::new(room).encode::<false>(query).written());
+    text.truncate(start + written);
     // A method is ASCII in practice; any other is kept as given (upper-casing is ASCII-only).
     String::from_utf8(text).unwrap_or_default()
 }
 
-/// `METHOD&%2F&`, with room for `rest` more bytes.
-fn string_to_sign_prefix(method: &str, rest: usize) -> Vec<u8> {
-    let mut text = Vec::with_capacity(method.len() + 5 + rest);
-    text.extend_from_slice(method.as_bytes());
-    text.make_ascii_uppercase();
+/// `METHOD&%2F&`.
+fn method_prefix(method: &[u8]) -> Vec<u8> {
+    let mut text = method.to_ascii_uppercase();
     text.extend_from_slice(b"&%2F&");
     text
 }
@@ -197,50 +213,8 @@ fn string_to_sign_prefix(method: &str, rest: usize) -> Vec<u8> {
 /// The string to sign for `parameters` in one pass, without building the canonicalized query:
 /// keys and values are encoded twice at once and joined by the encoded separators (`%3D`,
 /// `%26`). Same bytes as `string_to_sign(method, &canonicalized_query(parameters))`.
-///
-/// Only the keys are encoded ahead, to sort them; each value is encoded straight into place.
-/// Encoding twice keeps the order of encoded keys: it only turns each `%` into `%25`, and `%`
-/// sorts before every unreserved character. Equal keys (not possible from a JS object) are
-/// ordered by encoded value, as in [`canonicalized_query`].
 fn string_to_sign_of(parameters: &[(&[u8], &[u8])], method: &[u8]) -> Vec<u8> {
-    let mut keys = Vec::with_capacity(parameters.len() * 24);
-    let mut order = Vec::with_capacity(parameters.len());
-    let mut longest = method.len() + 5;
-    for (index, (key, value)) in parameters.iter().enumerate() {
-        let start = keys.len();
-        encode_into::<true>(&mut keys, key);
-        order.push((start, keys.len(), index));
-        longest += keys.len() - start + 6 + value.len() * Slots::widest::<true>();
-    }
-    let key = |from: usize, to: usize| keys.get(from..to).unwrap_or_default();
-    let value = |index: usize| parameters.get(index).map_or(&[][..], |&(_, v)| v);
-    order.sort_unstable_by(|&(a, a_end, a_index), &(b, b_end, b_index)| {
-        key(a, a_end).cmp(key(b, b_end)).then_with(|| {
-            let encoded = |index| {
-                let mut out = Vec::new();
-                encode_into::<false>(&mut out, value(index));
-                out
-            };
-            encoded(a_index).cmp(&encoded(b_index))
-        })
-    });
-    let mut text = vec![0; longest];
-    let mut out = Slots::new(&mut text);
-    for &byte in method {
-        out.put(byte.to_ascii_uppercase());
-    }
-    out.put_all(b"&%2F&");
-    for (i, &(start, end, index)) in order.iter().enumerate() {
-        if i > 0 {
-            out.put_all(b"%26");
-        }
-        out.put_all(key(start, end))
-            .put_all(b"%3D")
-            .encode::<true>(value(index));
-    }
-    let written = out.written();
-    text.truncate(written);
-    text
+    joined::<true>(parameters, &method_prefix(method), b"%3D", b"%26")
 }
 
 /// `base64(HMAC-SHA1(secret + "&", string_to_sign))`.
@@ -300,11 +274,11 @@ pub fn signature<K: AsRef<str>, V: AsRef<str>>(
     access_key_secret: &str,
     method: &str,
 ) -> String {
-    let pairs: Vec<(&[u8], &[u8])> = parameters
-        .iter()
-        .map(|(key, value)| (key.as_ref().as_bytes(), value.as_ref().as_bytes()))
-        .collect();
-    signature_of_bytes(&pairs, access_key_secret.as_bytes(), method.as_bytes())
+    signature_of_bytes(
+        &as_bytes(parameters),
+        access_key_secret.as_bytes(),
+        method.as_bytes(),
+    )
 }
 
 /// [`signature`] of UTF-8 text given as bytes, as the WebAssembly boundary splits it.
