@@ -121,14 +121,15 @@ fn ascii(bytes: Vec<u8>) -> String {
 /// Where one encoded pair lies in the buffer: `(start, key end, value end)`.
 type Span = (usize, usize, usize);
 
-/// Sorted pairs, joined: `prefix`, then `key equals value` for each pair separated by `and`.
+/// Sorted pairs, joined: `METHOD&%2F&` when there is a method, then `key equals value` for each
+/// pair separated by `and`.
 /// Keys and values are encoded (`TWICE`: see [`Slots::encode`]) into one buffer, and their
 /// spans sorted by encoded key, then value. (Comparing `k=v` texts would not do: `=` sorts after
 /// digits, so `a1=` would come before `a=`.) Encoding twice keeps that order: it only turns each
 /// `%` into `%25`, and `%` sorts before every unreserved character.
 fn joined<const TWICE: bool>(
     parameters: &[(&[u8], &[u8])],
-    prefix: &[u8],
+    method: Option<&[u8]>,
     equals: &[u8],
     and: &[u8],
 ) -> Vec<u8> {
@@ -148,9 +149,15 @@ fn joined<const TWICE: bool>(
     let total = out.written();
     sort_spans(&encoded, &mut spans);
     let separators = (equals.len() + and.len()) * spans.len();
-    let mut text = vec![0; prefix.len() + total + separators];
+    let prefix = method.map_or(0, |method| method.len() + METHOD_SUFFIX.len());
+    let mut text = vec![0; prefix + total + separators];
     let mut out = Slots::new(&mut text);
-    out.put_all(prefix);
+    if let Some(method) = method {
+        for &byte in method {
+            out.put(byte.to_ascii_uppercase());
+        }
+        out.put_all(METHOD_SUFFIX);
+    }
     let part = |from: usize, to: usize| encoded.get(from..to).unwrap_or_default();
     for (i, &(start, key_end, end)) in spans.iter().enumerate() {
         if i > 0 {
@@ -186,7 +193,7 @@ fn as_bytes<K: AsRef<str>, V: AsRef<str>>(parameters: &[(K, V)]) -> Vec<(&[u8], 
 /// Sorted, encoded `k=v` pairs joined by `&`. Pairs are sorted by encoded key, then value, so
 /// the result does not depend on input order.
 pub fn canonicalized_query<K: AsRef<str>, V: AsRef<str>>(parameters: &[(K, V)]) -> String {
-    ascii(joined::<false>(&as_bytes(parameters), b"", b"=", b"&"))
+    ascii(joined::<false>(&as_bytes(parameters), None, b"=", b"&"))
 }
 
 /// `METHOD&%2F&encode(canonicalized query)`; the method is upper-cased as Aliyun's SDKs do.
@@ -203,10 +210,13 @@ pub fn string_to_sign(method: &str, canonicalized_query: &str) -> String {
     String::from_utf8(text).unwrap_or_default()
 }
 
+/// What follows the method in a string to sign: `&`, the encoded path `/`, `&`.
+const METHOD_SUFFIX: &[u8] = b"&%2F&";
+
 /// `METHOD&%2F&`.
 fn method_prefix(method: &[u8]) -> Vec<u8> {
     let mut text = method.to_ascii_uppercase();
-    text.extend_from_slice(b"&%2F&");
+    text.extend_from_slice(METHOD_SUFFIX);
     text
 }
 
@@ -214,7 +224,7 @@ fn method_prefix(method: &[u8]) -> Vec<u8> {
 /// keys and values are encoded twice at once and joined by the encoded separators (`%3D`,
 /// `%26`). Same bytes as `string_to_sign(method, &canonicalized_query(parameters))`.
 fn string_to_sign_of(parameters: &[(&[u8], &[u8])], method: &[u8]) -> Vec<u8> {
-    joined::<true>(parameters, &method_prefix(method), b"%3D", b"%26")
+    joined::<true>(parameters, Some(method), b"%3D", b"%26")
 }
 
 /// `base64(HMAC-SHA1(secret + "&", string_to_sign))`.

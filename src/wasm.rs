@@ -237,28 +237,13 @@ pub fn get_signature(
 #[wasm_bindgen(js_name = getSignatureFlat)]
 pub fn get_signature_flat(flat: &str, pairs: u32) -> Option<String> {
     // Splitting UTF-8 on an ASCII byte leaves every part valid UTF-8.
-    let bytes = flat.as_bytes();
-    let mut parts = Vec::with_capacity(2 + 2 * (pairs as usize).min(bytes.len()));
-    let mut start = 0;
-    for (end, &byte) in bytes.iter().enumerate() {
-        if byte == 0 {
-            parts.push(bytes.get(start..end)?);
-            start = end + 1;
-        }
+    let mut parts = flat.as_bytes().split(|&byte| byte == 0);
+    let (method, secret) = (parts.next()?, parts.next()?);
+    let mut list = Vec::with_capacity((pairs as usize).min(flat.len()));
+    while let Some(key) = parts.next() {
+        list.push((key, parts.next()?));
     }
-    parts.push(bytes.get(start..)?);
-    let [method, secret, rest @ ..] = parts.as_slice() else {
-        return None;
-    };
-    let list: Vec<(&[u8], &[u8])> = rest
-        .chunks_exact(2)
-        .filter_map(|pair| match pair {
-            [key, value] => Some((*key, *value)),
-            _ => None,
-        })
-        .collect();
-    (rest.len() == 2 * pairs as usize)
-        .then(|| signature_v1::signature_of_bytes(&list, secret, method))
+    (list.len() == pairs as usize).then(|| signature_v1::signature_of_bytes(&list, secret, method))
 }
 
 /// Whether `to` gets the mainland China template (see [`phone::is_china_number`]).
