@@ -78,6 +78,16 @@ try {
   };
   const total = [...byCrate.values()].reduce((s, v) => s + v, 0);
   if (wasm) console.log(`.wasm without names: ${wasm.length} bytes, ${result.gzipBytes} gzipped (-9)\n`);
+  // target/ holds whatever was built last (the benchmark's probe build, for one): say so.
+  const shipped = path.join(repoDir, 'pkg', 'lib', 'wasm', 'aliyun_sms_bg.wasm');
+  if (wasm && !option('wasm', undefined)) {
+    try {
+      const bytes = statSync(shipped).size;
+      if (Math.abs(bytes - wasm.length) > bytes * 0.01) {
+        console.log(`note: pkg/ ships ${bytes} bytes: target/ holds another build (rebuild with node scripts/build.mjs)\n`);
+      }
+    } catch {}
+  }
   console.log('| crate | bytes | share |\n|---|---:|---:|');
   for (const [crate, bytes] of Object.entries(result.byCrate)) {
     console.log(`| ${crate} | ${bytes} | ${((bytes / total) * 100).toFixed(1)}% |`);
