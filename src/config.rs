@@ -620,18 +620,12 @@ fn described(value: &Value) -> String {
 mod tests {
     use super::*;
 
+    /// The shared fixture, two templates with an explicit `type` (one of them not the default).
     fn good() -> Value {
-        json!({
-            "accessKeyId": "LTAI-id",
-            "accessKeySecret": "very-secret-value",
-            "signName": "Logto",
-            "templates": [
-                { "usageType": "SignIn", "templateCode": "SMS_1" },
-                { "usageType": "Register", "templateCode": { "china": "SMS_CN", "overseas": "SMS_INT" }, "type": 6 },
-                { "usageType": "ForgotPassword", "templateCode": "SMS_3", "type": 2 },
-                { "usageType": "Generic", "templateCode": "SMS_G" }
-            ]
-        })
+        let mut value = crate::test_fixtures::config();
+        value["templates"][1]["type"] = json!(6);
+        value["templates"][2]["type"] = json!(2);
+        value
     }
 
     fn issues(value: Value) -> Vec<Issue> {
@@ -656,7 +650,10 @@ mod tests {
         assert_eq!(json["endpoint"], "https://dysmsapi.aliyuncs.com/");
         assert_eq!(json["templates"][0]["type"], 2);
         assert_eq!(json["templates"][1]["type"], 6);
-        assert_eq!(json["templates"][1]["templateCode"]["overseas"], "SMS_INT");
+        assert_eq!(
+            json["templates"][1]["templateCode"]["overseas"],
+            "SMS_REG_INT"
+        );
         assert_eq!(json["strictPhoneRegionNumberCheck"], false);
         assert_eq!(json["timeout"], 10_000);
         // Round trip: the parsed config is itself valid and unchanged.
@@ -1037,7 +1034,7 @@ mod tests {
         let config = validate(&value).unwrap();
         assert_eq!(
             config.templates.pick("SignIn").code,
-            TemplateCode::Single("SMS_1".into())
+            TemplateCode::Single("SMS_SIGNIN".into())
         );
         assert_eq!(
             config.templates.pick("MfaVerification").usage_type,
@@ -1049,12 +1046,13 @@ mod tests {
     #[test]
     fn issues_never_quote_the_secret_or_token() {
         let mut value = good();
-        value["signatureVersion"] = json!("very-secret-value");
+        let secret = crate::test_fixtures::ACCESS_KEY_SECRET;
+        value["signatureVersion"] = json!(secret);
         value["securityToken"] = json!("token-value-123");
         value["regionId"] = json!(42);
         value["templates"][0]["type"] = json!("token-value-123");
         let text = format!("{:?}", issues(value));
-        assert!(!text.contains("very-secret-value"), "{text}");
+        assert!(!text.contains(secret), "{text}");
         assert!(!text.contains("token-value-123"), "{text}");
     }
 
@@ -1062,7 +1060,10 @@ mod tests {
     fn secret_is_redacted_in_debug_and_display() {
         let config = validate(&good()).unwrap();
         let debug = format!("{config:?}");
-        assert!(!debug.contains("very-secret-value"), "{debug}");
+        assert!(
+            !debug.contains(crate::test_fixtures::ACCESS_KEY_SECRET),
+            "{debug}"
+        );
         assert!(debug.contains("Secret(***)"));
         let credentials = config.credentials.fixed().unwrap();
         assert_eq!(credentials.access_key_secret.to_string(), "***");

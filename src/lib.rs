@@ -59,6 +59,8 @@ pub mod signature_v1;
 pub mod signature_v3;
 pub mod sts;
 pub mod template;
+#[cfg(test)]
+mod test_fixtures;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -128,18 +128,9 @@ mod tests {
     use serde_json::json;
 
     fn config(strict: bool) -> Config {
-        validate(&json!({
-            "accessKeyId": "id",
-            "accessKeySecret": "secret-secret",
-            "signName": "Logto",
-            "strictPhoneRegionNumberCheck": strict,
-            "templates": [
-                { "usageType": "SignIn", "templateCode": "SMS_SIGNIN" },
-                { "usageType": "Register", "templateCode": { "china": "SMS_REG_CN", "overseas": "SMS_REG_INT" } },
-                { "usageType": "ForgotPassword", "templateCode": "SMS_FORGOT" },
-                { "usageType": "Generic", "templateCode": "SMS_GENERIC" }
-            ]
-        }))
+        validate(&crate::test_fixtures::config_with(
+            json!({ "strictPhoneRegionNumberCheck": strict }),
+        ))
         .unwrap()
     }
 

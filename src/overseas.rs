@@ -909,43 +909,30 @@ mod tests {
     /// The route inside a whole config: issues alongside the top-level ones, `to_json`, redaction.
     mod in_config {
         use crate::config::validate;
-        use serde_json::{json, Value};
-
-        fn base() -> Value {
-            json!({
-                "accessKeyId": "cn-id",
-                "accessKeySecret": "cn-secret-value",
-                "signName": "CnSign",
-                "templates": [
-                    { "usageType": "SignIn", "templateCode": "A" },
-                    { "usageType": "Register", "templateCode": "B" },
-                    { "usageType": "ForgotPassword", "templateCode": "C" },
-                    { "usageType": "Generic", "templateCode": "D" }
-                ]
-            })
-        }
+        use crate::test_fixtures::{config, config_with, ACCESS_KEY_SECRET};
+        use serde_json::json;
 
         #[test]
         fn no_route_leaves_the_config_as_it_was() {
-            let plain = validate(&base()).unwrap();
+            let plain = validate(&config()).unwrap();
             assert_eq!(plain.overseas, None);
             assert!(plain.to_json().get("overseas").is_none());
             for blank in [json!(null), json!({}), json!(""), json!({ "message": "" })] {
-                let mut value = base();
-                value["overseas"] = blank;
+                let value = config_with(json!({ "overseas": blank }));
                 assert_eq!(validate(&value).unwrap(), plain);
             }
         }
 
         #[test]
         fn route_round_trips_and_inherits() {
-            let mut value = base();
-            value["signatureVersion"] = json!("v3");
-            value["overseas"] = json!({ "message": "{{code}}", "from": "12345" });
+            let value = config_with(json!({
+                "signatureVersion": "v3",
+                "overseas": { "message": "{{code}}", "from": "12345" }
+            }));
             let config = validate(&value).unwrap();
             let route = config.overseas.clone().unwrap();
             assert_eq!(route.signature_version, crate::call::SignatureVersion::V3);
-            assert_eq!(route.sign_name, "CnSign");
+            assert_eq!(route.sign_name, "Logto");
             let json = config.to_json();
             assert_eq!(json["overseas"]["api"], "SendMessageToGlobe");
             assert_eq!(json["overseas"]["regionId"], "ap-southeast-1");
@@ -956,9 +943,10 @@ mod tests {
 
         #[test]
         fn route_issues_come_with_the_top_level_ones() {
-            let mut value = base();
-            value["signName"] = json!("");
-            value["overseas"] = json!({ "message": "none", "from": "Log to" });
+            let value = config_with(json!({
+                "signName": "",
+                "overseas": { "message": "none", "from": "Log to" }
+            }));
             let paths: Vec<String> = validate(&value)
                 .unwrap_err()
                 .iter()
@@ -976,18 +964,19 @@ mod tests {
 
         #[test]
         fn issues_never_quote_any_secret() {
-            let mut value = base();
-            value["regionId"] = json!("intl-secret-value");
-            value["overseas"] = json!({
-                "accessKeyId": "intl-id",
-                "accessKeySecret": "intl-secret-value",
-                "securityToken": "intl-token-value",
-                "signatureVersion": "cn-secret-value",
-                "api": "intl-token-value",
-                "message": "{{code}}"
-            });
+            let value = config_with(json!({
+                "regionId": "intl-secret-value",
+                "overseas": {
+                    "accessKeyId": "intl-id",
+                    "accessKeySecret": "intl-secret-value",
+                    "securityToken": "intl-token-value",
+                    "signatureVersion": ACCESS_KEY_SECRET,
+                    "api": "intl-token-value",
+                    "message": "{{code}}"
+                }
+            }));
             let text = format!("{:?}", validate(&value).unwrap_err());
-            for secret in ["cn-secret-value", "intl-secret-value", "intl-token-value"] {
+            for secret in [ACCESS_KEY_SECRET, "intl-secret-value", "intl-token-value"] {
                 assert!(!text.contains(secret), "{secret}: {text}");
             }
             assert!(text.contains("overseas"), "{text}");

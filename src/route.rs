@@ -241,6 +241,7 @@ mod tests {
     }
     use crate::call::SignatureVersion;
     use crate::config::validate;
+    use crate::test_fixtures::{self, ACCESS_KEY_ID, ACCESS_KEY_SECRET};
     use serde_json::json;
 
     fn sms_answer() -> Answer {
@@ -265,20 +266,12 @@ mod tests {
         )
     }
 
+    /// The shared fixture (its key pair is the mainland account) with an overseas route.
     fn configured(strict: bool, overseas: Value) -> Config {
-        validate(&json!({
-            "accessKeyId": "cn-id",
-            "accessKeySecret": "cn-secret-value",
-            "signName": "CnSign",
+        validate(&test_fixtures::config_with(json!({
             "strictPhoneRegionNumberCheck": strict,
-            "templates": [
-                { "usageType": "SignIn", "templateCode": "SMS_SIGNIN" },
-                { "usageType": "Register", "templateCode": { "china": "SMS_REG_CN", "overseas": "SMS_REG_INT" } },
-                { "usageType": "ForgotPassword", "templateCode": "SMS_FORGOT" },
-                { "usageType": "Generic", "templateCode": "SMS_GENERIC" }
-            ],
             "overseas": overseas
-        }))
+        })))
         .unwrap()
     }
 
@@ -320,7 +313,7 @@ mod tests {
                 assert_eq!(prepared.route, Some(expected), "{to} strict={strict}");
                 match expected {
                     Route::Mainland => {
-                        assert_eq!(key_id(&prepared, &config), "cn-id");
+                        assert_eq!(key_id(&prepared, &config), ACCESS_KEY_ID);
                         assert_eq!(prepared.target.region_id, Some("cn-hangzhou"));
                         assert!(matches!(prepared.request, Request::SendSms(_)));
                     }
@@ -352,7 +345,7 @@ mod tests {
             panic!()
         };
         assert_eq!(request.template_code, "SMS_REG_INT");
-        assert_eq!(request.sign_name, "CnSign");
+        assert_eq!(request.sign_name, "Logto");
         let outcome = prepared.tag(Ok(sms_answer())).unwrap();
         assert_eq!(
             serde_json::to_value(outcome).unwrap(),
@@ -383,7 +376,7 @@ mod tests {
             panic!()
         };
         assert_eq!(request.template_code, "SMS_SIGNIN");
-        assert_eq!(request.sign_name, "CnSign");
+        assert_eq!(request.sign_name, "Logto");
     }
 
     #[test]
@@ -396,7 +389,7 @@ mod tests {
         let config = configured(false, route);
         let prepared = send(&config, "+852 9123 4567", "SignIn").unwrap();
         assert_eq!(prepared.credentials, None, "the top-level credentials");
-        assert_eq!(key_id(&prepared, &config), "cn-id");
+        assert_eq!(key_id(&prepared, &config), ACCESS_KEY_ID);
         assert_eq!(prepared.target.signature_version, SignatureVersion::V3);
         let Request::SendMessageToGlobe(request) = &prepared.request else {
             panic!()
@@ -449,7 +442,7 @@ mod tests {
     #[test]
     fn redaction_covers_both_accounts() {
         let config = configured(false, globe());
-        let mut text = "cn-secret-value and intl-secret-value".to_string();
+        let mut text = format!("{ACCESS_KEY_SECRET} and intl-secret-value");
         redact_in(&config, &mut text);
         assert_eq!(text, "*** and ***");
     }

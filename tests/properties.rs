@@ -15,7 +15,6 @@ use std::collections::BTreeMap;
 
 use proptest::prelude::*;
 use proptest::sample::select;
-use proptest::test_runner::Config as ProptestConfig;
 use serde_json::{json, Map, Value};
 
 use aliyun_sms::call::{self, Nonce, SignedRequest, Timestamp};
@@ -53,44 +52,26 @@ fn prepare_signed(
 // ---------------------------------------------------------------------------------------------
 // Shared helpers.
 
-/// A proptest config with `n` cases (or `PROPTEST_CASES`), no regression files written into the
-/// source tree, and shrinking bounded so a failure reports quickly.
-fn cases(n: u32) -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(n);
-    ProptestConfig {
-        cases,
-        failure_persistence: None,
-        max_shrink_iters: 2_000,
-        ..ProptestConfig::default()
-    }
-}
+mod common;
+use common::cases;
+
+/// Shrinking bounded so a failure reports quickly.
+const MAX_SHRINK_ITERS: u32 = 2_000;
 
 const SECRET: &str = "PROPTEST-secret-9f8e7d6c5b4a3210ZYXW";
 const TOKEN: &str = "PROPTEST-sts-token-CAISzzzzzzzzzzzzzzzzzzzzzzzzzzzzz";
 
+/// The shared config with this file's secret, and two templates with an explicit `type` (one of
+/// them not the default) for the mutations to work on.
 fn valid_config_json() -> Value {
-    json!({
-        "accessKeyId": "LTAI-property-tests",
-        "accessKeySecret": SECRET,
-        "signName": "Logto",
-        "templates": [
-            { "usageType": "SignIn", "templateCode": "SMS_SIGNIN" },
-            { "usageType": "Register", "templateCode": { "china": "SMS_REG_CN", "overseas": "SMS_REG_INT" }, "type": 6 },
-            { "usageType": "ForgotPassword", "templateCode": "SMS_FORGOT", "type": 2 },
-            { "usageType": "Generic", "templateCode": "SMS_GENERIC" }
-        ]
-    })
+    let mut value = common::merged(common::config_json(), json!({ "accessKeySecret": SECRET }));
+    value["templates"][1]["type"] = json!(6);
+    value["templates"][2]["type"] = json!(2);
+    value
 }
 
 fn valid_config(extra: Value) -> Config {
-    let mut value = valid_config_json();
-    if let (Some(object), Value::Object(extra)) = (value.as_object_mut(), extra) {
-        object.extend(extra);
-    }
-    config::validate(&value).expect("the base config is valid")
+    config::validate(&common::merged(valid_config_json(), extra)).expect("the base config is valid")
 }
 
 /// The RFC 3986 unreserved set, written out.
@@ -449,7 +430,7 @@ fn check_validate(value: &Value) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(cases(1_500))]
+    #![proptest_config(cases(1_500, MAX_SHRINK_ITERS))]
 
     #[test]
     fn validate_never_panics_on_any_json(value in arb_json()) {
@@ -469,7 +450,7 @@ proptest! {
 }
 
 proptest! {
-    #![proptest_config(cases(500))]
+    #![proptest_config(cases(500, MAX_SHRINK_ITERS))]
 
     /// Numbers, booleans, arrays and objects where a string belongs are reported at that path.
     #[test]
@@ -572,7 +553,7 @@ fn validate_handles_huge_strings_without_panicking() {
 // 2. Phone numbers.
 
 proptest! {
-    #![proptest_config(cases(5_000))]
+    #![proptest_config(cases(5_000, MAX_SHRINK_ITERS))]
 
     #[test]
     fn phone_parse_is_digits_only_and_agrees_with_is_china_number(to in arb_phoneish()) {
@@ -682,7 +663,7 @@ fn arb_aliyun_answer() -> impl Strategy<Value = Value> {
 }
 
 proptest! {
-    #![proptest_config(cases(2_000))]
+    #![proptest_config(cases(2_000, MAX_SHRINK_ITERS))]
 
     #[test]
     fn parse_never_panics_on_any_bytes(
@@ -807,7 +788,7 @@ fn expected_param(payload: Option<&Value>) -> BTreeMap<String, String> {
 }
 
 proptest! {
-    #![proptest_config(cases(1_500))]
+    #![proptest_config(cases(1_500, MAX_SHRINK_ITERS))]
 
     #[test]
     fn prepare_never_panics_and_builds_what_it_validated(
@@ -947,7 +928,7 @@ fn arb_pairs() -> impl Strategy<Value = Vec<(String, String)>> {
 }
 
 proptest! {
-    #![proptest_config(cases(3_000))]
+    #![proptest_config(cases(3_000, MAX_SHRINK_ITERS))]
 
     #[test]
     fn percent_encode_matches_reference_and_round_trips(input in any::<String>()) {
@@ -1023,7 +1004,7 @@ fn canonicalized_query_empty_values_and_look_alike_keys() {
 // Request values.
 
 proptest! {
-    #![proptest_config(cases(2_000))]
+    #![proptest_config(cases(2_000, MAX_SHRINK_ITERS))]
 
     #[test]
     fn nonce_is_always_a_v4_uuid(bytes in any::<[u8; 16]>()) {
@@ -1059,7 +1040,7 @@ fn arb_secret() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(cases(500))]
+    #![proptest_config(cases(500, MAX_SHRINK_ITERS))]
 
     #[test]
     fn secret_never_in_debug_or_display(
@@ -1464,7 +1445,7 @@ fn byte_windows(text: &str) -> Vec<&str> {
 }
 
 proptest! {
-    #![proptest_config(cases(1_000))]
+    #![proptest_config(cases(1_000, MAX_SHRINK_ITERS))]
 
     /// Logto stores what `clean-deep` leaves of a config: validating that must give the same
     /// config as validating the original, or reject both.

@@ -406,16 +406,14 @@ mod tests {
     use super::*;
     use crate::issue::Issue;
 
+    /// The shared fixture without its AccessKey pair: each test gives the fields its type uses.
     fn base() -> Value {
-        json!({
-            "signName": "Logto",
-            "templates": [
-                { "usageType": "SignIn", "templateCode": "SMS_1" },
-                { "usageType": "Register", "templateCode": "SMS_2" },
-                { "usageType": "ForgotPassword", "templateCode": "SMS_3" },
-                { "usageType": "Generic", "templateCode": "SMS_G" }
-            ]
-        })
+        let mut value = crate::test_fixtures::config();
+        if let Some(object) = value.as_object_mut() {
+            object.remove("accessKeyId");
+            object.remove("accessKeySecret");
+        }
+        value
     }
 
     fn with(fields: Value) -> Value {
