@@ -1,6 +1,6 @@
 // Per-message child: one implementation per process, so every CPU microsecond in
 // process.cpuUsage() (GC included) belongs to it. Argument: a JSON object
-//   { impl, route, warm, seq, concWarm, conc, concTotal, floorBody }
+//   { impl, route, url?, warm, seq, concWarm, conc, concTotal, floorBody }
 // Prints one JSON line: sequential and concurrent CPU and wall figures.
 import http from 'node:http';
 
@@ -8,7 +8,10 @@ import { makeSender, pool, routeAliyun } from './lib/child.mjs';
 
 const options = JSON.parse(process.argv[2]);
 const { impl, warm, seq, concWarm, conc, concTotal } = options;
-const { mechanism, url } = routeAliyun(options.route);
+// `url` set: plain HTTP to the loopback server (no name to route); otherwise HTTPS, routed.
+const routed = routeAliyun(options.route);
+const url = options.url ?? routed.url;
+const mechanism = options.url ? 'plain HTTP to 127.0.0.1' : routed.mechanism;
 const send = await makeSender(impl, { url, floorBody: options.floorBody });
 
 const measure = async (run) => {

@@ -5,12 +5,12 @@
 // Median of interleaved batches, µs per call. A profiling aid; bench/run.mjs does not use it.
 import { webcrypto, randomUUID } from 'node:crypto';
 
-import { OURS_GLUE_URL, OURS_URL, baseConfig, message } from './lib/child.mjs';
-
 const args = process.argv.slice(2);
 if (args.some((a) => a.startsWith('--pkg='))) {
   process.env.BENCH_PKG_DIR = args.find((a) => a.startsWith('--pkg=')).slice(6);
 }
+// Imported after BENCH_PKG_DIR is set (a static import would be evaluated before it).
+const { OURS_GLUE_URL, OURS_URL, baseConfig, message } = await import('./lib/child.mjs');
 const only = args.find((a) => a.startsWith('--only='))?.slice(7);
 const batches = 15;
 const iterations = 4000;

@@ -21,8 +21,9 @@ const stats = { ...fresh(), bodyBytes: 0, lastBody: '', lastPath: '', lastHeader
 const handler = (req, res) => {
   const counters = req.socket.encrypted ? stats.tls : stats.plain;
   if (req.url.startsWith('/__mark/')) {
-    // A client child marks its phase boundaries (over plain HTTP, so TLS counters are unaffected).
-    stats.marks[decodeURIComponent(req.url.slice('/__mark/'.length))] = { ...stats.tls };
+    // A client child marks its phase boundaries over plain HTTP, each on a connection of its own
+    // (counted in `plain`; the reader subtracts it).
+    stats.marks[decodeURIComponent(req.url.slice('/__mark/'.length))] = { tls: { ...stats.tls }, plain: { ...stats.plain } };
     req.resume();
     res.end('marked');
     return;

@@ -44,13 +44,37 @@ impl SignatureVersion {
 pub struct Nonce(String);
 
 impl Nonce {
-    pub fn from_random_bytes(bytes: [u8; 16]) -> Self {
-        Self(
-            uuid::Builder::from_random_bytes(bytes)
-                .into_uuid()
-                .hyphenated()
-                .to_string(),
-        )
+    /// The version 4 UUID of 16 random bytes (RFC 9562: version nibble `4`, variant bits `10`),
+    /// lower-case and hyphenated.
+    pub fn from_random_bytes(mut bytes: [u8; 16]) -> Self {
+        if let Some(version) = bytes.get_mut(6) {
+            *version = (*version & 0x0f) | 0x40;
+        }
+        if let Some(variant) = bytes.get_mut(8) {
+            *variant = (*variant & 0x3f) | 0x80;
+        }
+        let mut text = String::with_capacity(36);
+        for (i, byte) in bytes.iter().enumerate() {
+            if matches!(i, 4 | 6 | 8 | 10) {
+                text.push('-');
+            }
+            for nibble in [byte >> 4, byte & 0x0f] {
+                text.extend(char::from_digit(u32::from(nibble), 16));
+            }
+        }
+        Self(text)
+    }
+
+    /// A version 4 UUID made by the host (`crypto.randomUUID()`), if it has that form.
+    pub fn from_uuid(text: String) -> Option<Self> {
+        let well_formed = text.len() == 36
+            && text.bytes().enumerate().all(|(i, byte)| match i {
+                8 | 13 | 18 | 23 => byte == b'-',
+                14 => byte == b'4',
+                19 => matches!(byte, b'8' | b'9' | b'a' | b'b'),
+                _ => matches!(byte, b'0'..=b'9' | b'a'..=b'f'),
+            });
+        well_formed.then_some(Self(text))
     }
 
     pub fn as_str(&self) -> &str {
@@ -268,10 +292,39 @@ mod tests {
     fn nonce_is_a_v4_uuid() {
         let nonce = Nonce::from_random_bytes([0xab; 16]);
         assert_eq!(nonce.as_str(), "abababab-abab-4bab-abab-abababababab");
+        assert_eq!(
+            Nonce::from_random_bytes([0; 16]).as_str(),
+            "00000000-0000-4000-8000-000000000000"
+        );
+        assert_eq!(
+            Nonce::from_random_bytes([0xff; 16]).as_str(),
+            "ffffffff-ffff-4fff-bfff-ffffffffffff"
+        );
         assert_ne!(
             Nonce::from_random_bytes([1; 16]),
             Nonce::from_random_bytes([2; 16])
         );
+    }
+
+    #[test]
+    fn host_uuids_are_taken_only_in_v4_form() {
+        let uuid = "3f0c1e5a-9d7b-4b1e-8f2a-6c4d2e1b0a99";
+        assert_eq!(
+            Nonce::from_uuid(uuid.into()).map(|n| n.0),
+            Some(uuid.into())
+        );
+        for bad in [
+            "",
+            "3f0c1e5a-9d7b-4b1e-8f2a-6c4d2e1b0a9",
+            "3f0c1e5a-9d7b-4b1e-8f2a-6c4d2e1b0a999",
+            "3F0C1E5A-9D7B-4B1E-8F2A-6C4D2E1B0A99",
+            "3f0c1e5a-9d7b-1b1e-8f2a-6c4d2e1b0a99",
+            "3f0c1e5a-9d7b-4b1e-cf2a-6c4d2e1b0a99",
+            "3f0c1e5a+9d7b-4b1e-8f2a-6c4d2e1b0a99",
+            "3f0c1e5a-9d7b-4b1e-8f2a-6c4d2e1b0aé",
+        ] {
+            assert_eq!(Nonce::from_uuid(bad.into()), None, "{bad}");
+        }
     }
 
     // Expected signatures below were computed outside this crate (Python's hmac, hashlib and

@@ -124,6 +124,13 @@ pub struct Credentials {
 }
 
 impl Credentials {
+    /// No pair at all: what a check reports on when nothing signed.
+    pub const EMPTY: Self = Self {
+        access_key_id: String::new(),
+        access_key_secret: Secret(String::new()),
+        security_token: None,
+    };
+
     /// The redactor for the secret and the token. Build it once for all the texts of a failure.
     pub fn redactor(&self) -> Redactor {
         Redactor::new(std::iter::once(&self.access_key_secret).chain(self.security_token.as_ref()))

@@ -4,16 +4,27 @@
 //! rejected template or one without `${code}`, a key without SMS permission, a clock far off.
 //! This module turns the answers of read-only calls (`GetSmsSign`, then `GetSmsTemplate` per
 //! code) into one verdict per check. It makes no call itself: the boundary does, and hands the
-//! answers in as [`Probe`]s, so every verdict is tested here natively.
+//! answers in as [`Probe`]s, so every verdict is tested here natively. The `overseas` route's
+//! account gets its own checks ([`overseas`]).
 
 use serde::Serialize;
 
+use crate::call::{SignatureVersion, Timestamp};
 use crate::config::{Config, TemplateCode};
+use crate::credential::Credentials;
+use crate::endpoint::Endpoint;
 use crate::error::{ErrorCode, Failure};
 use crate::get_sms_sign::{self, SmsSign};
 use crate::get_sms_template::{self, variables, SmsTemplate};
 use crate::issue::Issue;
+use crate::overseas::Api;
+use crate::provider::CredentialType;
 use crate::review::{Review, ReviewState};
+use crate::route::{self, Route};
+
+pub mod overseas;
+
+pub use overseas::RouteProbes;
 
 /// Beyond this the clock is worth fixing before it drifts further.
 pub const WARN_OFFSET_MILLIS: u64 = 5 * 60 * 1000;
@@ -37,11 +48,15 @@ pub enum Verdict {
 /// One line of the report.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Check {
-    /// `config`, `endpoint`, `clock`, `credentials`, `signName` or `template`.
+    /// `config`, `endpoint`, `clock`, `credentials`, `signName` or `template`; for a
+    /// `SendMessageToGlobe` route also `from` and `message`.
     pub name: &'static str,
-    /// What a `template` check is about: its code.
+    /// What a `template` check is about (its code), or a `message` check (its usage type).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subject: Option<String>,
+    /// `overseas` for a check of the overseas route's account; absent for the top level's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub route: Option<&'static str>,
     pub verdict: Verdict,
     pub detail: String,
     /// The config's problems, each with its path (the `config` check only).
@@ -54,6 +69,7 @@ impl Check {
         Self {
             name,
             subject: None,
+            route: None,
             verdict,
             detail: detail.into(),
             issues: None,
@@ -62,6 +78,11 @@ impl Check {
 
     fn about(mut self, subject: &str) -> Self {
         self.subject = Some(subject.to_string());
+        self
+    }
+
+    fn on_overseas_route(mut self) -> Self {
+        self.route = Some(Route::Overseas.as_str());
         self
     }
 
@@ -96,11 +117,12 @@ impl Report {
         }
     }
 
-    /// Removes the secret and the token from every detail (defence in depth: Aliyun's
-    /// messages are echoed, and they are not under our control).
+    /// Removes every secret and token in play (both accounts') from every detail (defence in
+    /// depth: Aliyun's messages are echoed, and they are not under our control).
     fn redacted(mut self, config: &Config) -> Self {
+        let redactor = route::redactor(config);
         for check in &mut self.checks {
-            config.credentials.redact_in(&mut check.detail);
+            redactor.redact_in(&mut check.detail);
         }
         self
     }
@@ -118,6 +140,27 @@ pub struct Probe<T> {
     pub result: Result<T, Failure>,
 }
 
+impl<T> Probe<T> {
+    /// What the checks of the gate read, the same for every API (one copy of each check in
+    /// the .wasm, not one per answer type).
+    fn seen(&self) -> Seen<'_> {
+        Seen {
+            answered: self.answered,
+            date: self.date.as_deref(),
+            local_millis: self.local_millis,
+            failure: self.result.as_ref().err(),
+        }
+    }
+}
+
+/// A [`Probe`] without its answer.
+struct Seen<'a> {
+    answered: bool,
+    date: Option<&'a str>,
+    local_millis: u64,
+    failure: Option<&'a Failure>,
+}
+
 /// Where one template code is used: `SignIn`, or `Register (china)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TemplateUse {
@@ -125,11 +168,31 @@ pub struct TemplateUse {
     pub uses: Vec<String>,
 }
 
-/// Every distinct non-empty template code of the config, `china` and `overseas` codes
-/// included, in config order, with the usage types that pick it.
+/// Which account a template code is looked up on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    /// The top-level account.
+    Mainland,
+    /// The `overseas` route's account.
+    Overseas,
+}
+
+/// Every distinct non-empty template code the top-level account sends with, in config order,
+/// with the usage types that pick it: all of them without an overseas route; with one, the
+/// single and `china` codes (the `overseas` codes belong to the route).
 pub fn template_uses(config: &Config) -> Vec<TemplateUse> {
+    uses(config, Side::Mainland)
+}
+
+/// The same for the overseas route's account: the single and `overseas` codes with
+/// `"api": "SendSms"`, none with `SendMessageToGlobe` (it sends texts, not templates).
+pub fn route_template_uses(config: &Config) -> Vec<TemplateUse> {
+    uses(config, Side::Overseas)
+}
+
+fn uses(config: &Config, side: Side) -> Vec<TemplateUse> {
     let mut all: Vec<TemplateUse> = Vec::new();
-    for (code, usage) in codes(config) {
+    for (code, usage) in codes(config, side) {
         if code.is_empty() {
             continue;
         }
@@ -144,16 +207,32 @@ pub fn template_uses(config: &Config) -> Vec<TemplateUse> {
     all
 }
 
-/// Each (code, usage) pair of the config, empty codes included.
-fn codes(config: &Config) -> Vec<(&str, String)> {
+/// Each (code, usage) pair `side`'s account sends with, empty codes included (see
+/// [`template_uses`] and [`route_template_uses`]).
+fn codes(config: &Config, side: Side) -> Vec<(&str, String)> {
+    let api = config.overseas.as_ref().map(|route| route.api);
+    let (single, china, overseas) = match (side, api) {
+        (Side::Mainland, None) => (true, true, true),
+        (Side::Mainland, Some(_)) => (true, true, false),
+        (Side::Overseas, Some(Api::SendSms)) => (true, false, true),
+        (Side::Overseas, _) => (false, false, false),
+    };
     let mut pairs = Vec::new();
     for template in config.templates.iter() {
         let usage = &template.usage_type;
         match &template.code {
-            TemplateCode::Single(code) => pairs.push((code.as_str(), usage.clone())),
-            TemplateCode::Regional { china, overseas } => {
-                pairs.push((china.as_str(), format!("{usage} (china)")));
-                pairs.push((overseas.as_str(), format!("{usage} (overseas)")));
+            TemplateCode::Single(code) if single => pairs.push((code.as_str(), usage.clone())),
+            TemplateCode::Single(_) => {}
+            TemplateCode::Regional {
+                china: china_code,
+                overseas: overseas_code,
+            } => {
+                if china {
+                    pairs.push((china_code.as_str(), format!("{usage} (china)")));
+                }
+                if overseas {
+                    pairs.push((overseas_code.as_str(), format!("{usage} (overseas)")));
+                }
             }
         }
     }
@@ -174,21 +253,17 @@ enum Access {
     Unknown(String),
 }
 
-fn access<T>(probe: &Probe<T>, access_key_id: &str) -> Access {
-    let failure = match &probe.result {
-        Ok(_) => return Access::Granted,
-        Err(failure) => failure,
+fn access(probe: &Seen<'_>, access_key_id: &str) -> Access {
+    let Some(failure) = probe.failure else {
+        return Access::Granted;
     };
     let Some(code) = failure.data.aliyun_code.as_deref() else {
         return Access::Unknown(failure.data.error_description.clone());
     };
-    if code.starts_with("isv.") {
-        Access::Granted
-    } else if code == "isp.RAM_PERMISSION_DENY"
-        || code == "NoPermission"
-        || code.starts_with("Forbidden")
-    {
+    if is_ram_denial(code) {
         Access::Denied(code.to_string())
+    } else if code.starts_with("isv.") {
+        Access::Granted
     } else if code.starts_with("InvalidTimeStamp") {
         Access::Clock(code.to_string())
     } else if code == "InvalidAccessKeyId.NotFound" {
@@ -216,6 +291,15 @@ fn access<T>(probe: &Probe<T>, access_key_id: &str) -> Access {
     }
 }
 
+/// Aliyun's codes for a valid key that RAM does not allow to make a call (the international
+/// site also answers `isv.RAM_CHECK_FAILED`).
+fn is_ram_denial(code: &str) -> bool {
+    matches!(
+        code,
+        "isp.RAM_PERMISSION_DENY" | "isv.RAM_CHECK_FAILED" | "NoPermission"
+    ) || code.starts_with("Forbidden")
+}
+
 /// The checks after a config failed validation: every problem, and nothing else could run.
 pub fn invalid_config(issues: Vec<Issue>) -> Report {
     let parts: Vec<String> = issues.iter().map(Issue::to_string).collect();
@@ -241,65 +325,32 @@ pub fn invalid_config(issues: Vec<Issue>) -> Report {
     ])
 }
 
-/// Whether the templates are worth asking about: only once the key got past the gate.
-pub fn should_check_templates(config: &Config, sign: &Probe<SmsSign>) -> bool {
-    matches!(access(sign, signer(config).0), Access::Granted)
-}
-
-/// Every check of a valid config, from the `GetSmsSign` probe and, when
-/// [`should_check_templates`] allowed them, one `GetSmsTemplate` probe per [`template_uses`].
-pub fn diagnose(
-    config: &Config,
-    sign: &Probe<SmsSign>,
-    templates: Option<Vec<(TemplateUse, Probe<SmsTemplate>)>>,
-) -> Report {
-    let id = signer(config).0;
-    let gate = access(sign, id);
-    let mut checks = vec![
-        config_check(config),
-        endpoint_check(config, sign),
-        clock_check(sign),
-        credentials_check(config, sign, &gate),
-        sign_check(config, sign, &gate),
-    ];
-    let not_checked = match &gate {
-        Access::Granted => None,
-        Access::Denied(code) => Some(format!(
-            "the key may not call {} ({code})",
-            get_sms_sign::ACTION
-        )),
-        _ => Some("the credentials could not be confirmed".to_string()),
+/// `report` with a `provider` check after the `config` one: the temporary credentials that
+/// `kind` fetched for the probes, and until when they hold (issue 13's check 6).
+pub fn with_provider(mut report: Report, kind: CredentialType, expires_at_ms: u64) -> Report {
+    let how = match kind {
+        CredentialType::RamRoleArn => "STS AssumeRole",
+        CredentialType::OidcRoleArn => "STS AssumeRoleWithOIDC",
+        CredentialType::EcsRamRole => "the ECS metadata service",
+        CredentialType::AccessKey => "the config",
     };
-    match (templates, not_checked) {
-        (Some(probes), None) => {
-            checks.extend(probes.iter().map(|(u, probe)| template_check(id, u, probe)));
-        }
-        (_, why) => {
-            let why = why.unwrap_or_else(|| "not asked".into());
-            checks.extend(
-                template_uses(config)
-                    .iter()
-                    .map(|u| Check::unchecked("template", &why).about(&u.code)),
-            );
-        }
-    }
-    checks.extend(empty_codes(config));
-    Report::new(checks).redacted(config)
-}
-
-/// The key id of the pair that signed the probes, and whether an STS token came with it. The
-/// boundary fetches temporary credentials first and diagnoses the `access_key` config they
-/// amount to, so this is always the signing pair.
-fn signer(config: &Config) -> (&str, bool) {
-    config
-        .credentials
-        .access_key()
-        .map_or(("", false), |credentials| {
-            (
-                credentials.access_key_id.as_str(),
-                credentials.security_token.is_some(),
-            )
-        })
+    let until = Timestamp::from_unix_millis(expires_at_ms);
+    let check = Check::new(
+        "provider",
+        Verdict::Ok,
+        format!(
+            "{}: temporary credentials from {how}, valid until {}; the checks below use them",
+            kind.as_str(),
+            until.as_str()
+        ),
+    );
+    let at = report
+        .checks
+        .iter()
+        .position(|check| check.name == "config")
+        .map_or(0, |at| at + 1);
+    report.checks.insert(at, check);
+    Report::new(report.checks)
 }
 
 /// When temporary credentials could not be fetched: that failure, and nothing else checked.
@@ -319,8 +370,116 @@ pub fn credentials_unavailable(failure: &Failure) -> Report {
     ])
 }
 
+/// The pair that signed the probes. The boundary fetches temporary credentials first and
+/// diagnoses the `access_key` config they amount to, so a config here always has one; the empty
+/// pair only keeps this total.
+pub(crate) fn signing(config: &Config) -> &Credentials {
+    static NONE: Credentials = Credentials::EMPTY;
+    config.credentials.fixed().unwrap_or(&NONE)
+}
+
+/// Whether the templates are worth asking about: only once the key got past the gate.
+pub fn should_check_templates(config: &Config, sign: &Probe<SmsSign>) -> bool {
+    matches!(
+        access(&sign.seen(), &signing(config).access_key_id),
+        Access::Granted
+    )
+}
+
+/// Every check of a valid config, from the `GetSmsSign` probe and, when
+/// [`should_check_templates`] allowed them, one `GetSmsTemplate` probe per [`template_uses`];
+/// with an overseas route, then the route's checks from its `probes`.
+pub fn diagnose(
+    config: &Config,
+    sign: &Probe<SmsSign>,
+    templates: Option<Vec<(TemplateUse, Probe<SmsTemplate>)>>,
+    route_probes: Option<RouteProbes>,
+) -> Report {
+    let mut checks = vec![config_check(config)];
+    checks.extend(account_checks(
+        &Account::mainland(config),
+        &config.sign_name,
+        sign,
+        templates,
+        template_uses(config),
+    ));
+    checks.extend(empty_codes(config, Side::Mainland));
+    if let Some(route) = &config.overseas {
+        let route_checks = match route_probes {
+            Some(probes) => overseas::checks(config, route, probes),
+            None => vec![Check::unchecked("credentials", "not asked")],
+        };
+        checks.extend(route_checks.into_iter().map(Check::on_overseas_route));
+    }
+    Report::new(checks).redacted(config)
+}
+
+/// The account a group of checks is about: the top level's, or the overseas route's.
+struct Account<'a> {
+    credentials: &'a Credentials,
+    signature_version: SignatureVersion,
+    endpoint: &'a Endpoint,
+}
+
+impl<'a> Account<'a> {
+    fn mainland(config: &'a Config) -> Self {
+        Self {
+            credentials: signing(config),
+            signature_version: config.signature_version,
+            endpoint: &config.endpoint,
+        }
+    }
+}
+
+/// Checks 2 to 5 on one account: its endpoint and clock, its key (`GetSmsSign` for
+/// `sign_name`), the signature, and the templates it sends with (`uses`).
+fn account_checks(
+    account: &Account<'_>,
+    sign_name: &str,
+    sign: &Probe<SmsSign>,
+    templates: Option<Vec<(TemplateUse, Probe<SmsTemplate>)>>,
+    uses: Vec<TemplateUse>,
+) -> Vec<Check> {
+    let id = account.credentials.access_key_id.as_str();
+    let seen = sign.seen();
+    let gate = access(&seen, id);
+    let grant = format!(
+        "grant {} and {} (both in the {READ_ONLY_POLICY} policy) so doctor can check the \
+         signature and templates",
+        get_sms_sign::PERMISSION,
+        get_sms_template::PERMISSION,
+    );
+    let mut checks = vec![
+        endpoint_check(account.endpoint, &seen),
+        clock_check(&seen),
+        credentials_check(account, sign.answered, &gate, get_sms_sign::ACTION, &grant),
+        sign_check(sign_name, sign, &gate),
+    ];
+    let not_checked = match &gate {
+        Access::Granted => None,
+        Access::Denied(code) => Some(format!(
+            "the key may not call {} ({code})",
+            get_sms_sign::ACTION
+        )),
+        _ => Some("the credentials could not be confirmed".to_string()),
+    };
+    match (templates, not_checked) {
+        (Some(probes), None) => {
+            checks.extend(probes.iter().map(|(u, probe)| template_check(id, u, probe)));
+        }
+        (_, why) => {
+            let why = why.unwrap_or_else(|| "not asked".into());
+            checks.extend(
+                uses.iter()
+                    .map(|u| Check::unchecked("template", &why).about(&u.code)),
+            );
+        }
+    }
+    checks
+}
+
 fn config_check(config: &Config) -> Check {
-    let token = if signer(config).1 {
+    let token = if signing(config).security_token.is_some() {
         ", with an STS security token"
     } else {
         ""
@@ -339,10 +498,9 @@ fn config_check(config: &Config) -> Check {
     )
 }
 
-fn endpoint_check(config: &Config, probe: &Probe<SmsSign>) -> Check {
-    let endpoint = &config.endpoint;
-    match &probe.result {
-        Err(failure) if !probe.answered => Check::new(
+fn endpoint_check(endpoint: &Endpoint, probe: &Seen<'_>) -> Check {
+    match probe.failure {
+        Some(failure) if !probe.answered => Check::new(
             "endpoint",
             Verdict::Fail,
             format!(
@@ -350,7 +508,7 @@ fn endpoint_check(config: &Config, probe: &Probe<SmsSign>) -> Check {
                 failure.data.error_description
             ),
         ),
-        Err(failure) if failure.code == ErrorCode::InvalidResponse => Check::new(
+        Some(failure) if failure.code == ErrorCode::InvalidResponse => Check::new(
             "endpoint",
             Verdict::Fail,
             format!(
@@ -362,16 +520,15 @@ fn endpoint_check(config: &Config, probe: &Probe<SmsSign>) -> Check {
     }
 }
 
-fn clock_check(probe: &Probe<SmsSign>) -> Check {
-    let refused = match &probe.result {
-        Err(failure) => failure
+fn clock_check(probe: &Seen<'_>) -> Check {
+    let refused = probe.failure.and_then(|failure| {
+        failure
             .data
             .aliyun_code
             .as_deref()
-            .filter(|code| code.starts_with("InvalidTimeStamp")),
-        Ok(_) => None,
-    };
-    let server = probe.date.as_deref().and_then(parse_http_date);
+            .filter(|code| code.starts_with("InvalidTimeStamp"))
+    });
+    let server = probe.date.and_then(parse_http_date);
     let Some(server) = server else {
         return match refused {
             Some(code) => Check::new(
@@ -411,11 +568,18 @@ fn clock_check(probe: &Probe<SmsSign>) -> Check {
     Check::new("clock", verdict, detail)
 }
 
-fn credentials_check(config: &Config, probe: &Probe<SmsSign>, gate: &Access) -> Check {
-    let (id, has_token) = signer(config);
+/// Whether the key got past Aliyun's gate on `action`; `grant` is what to do when RAM refused.
+fn credentials_check(
+    account: &Account<'_>,
+    answered: bool,
+    gate: &Access,
+    action: &str,
+    grant: &str,
+) -> Check {
+    let id = &account.credentials.access_key_id;
     match gate {
         Access::Granted => {
-            let token = if has_token {
+            let token = if account.credentials.security_token.is_some() {
                 " with its STS token"
             } else {
                 ""
@@ -424,9 +588,8 @@ fn credentials_check(config: &Config, probe: &Probe<SmsSign>, gate: &Access) -> 
                 "credentials",
                 Verdict::Ok,
                 format!(
-                    "AccessKey ID {id}{token} accepted ({} signed with {})",
-                    get_sms_sign::ACTION,
-                    config.signature_version.as_str()
+                    "AccessKey ID {id}{token} accepted ({action} signed with {})",
+                    account.signature_version.as_str()
                 ),
             )
         }
@@ -434,12 +597,8 @@ fn credentials_check(config: &Config, probe: &Probe<SmsSign>, gate: &Access) -> 
             "credentials",
             Verdict::Warn,
             format!(
-                "AccessKey ID {id} is valid, but RAM does not let it call {} ({code}): grant {} and {} \
-                 (both in the {READ_ONLY_POLICY} policy) so doctor can check the signature and \
-                 templates; the key may still be able to send",
-                get_sms_sign::ACTION,
-                get_sms_sign::PERMISSION,
-                get_sms_template::PERMISSION,
+                "AccessKey ID {id} is valid, but RAM does not let it call {action} ({code}): \
+                 {grant}; the key may still be able to send"
             ),
         ),
         Access::Refused(why) => Check::new("credentials", Verdict::Fail, why.clone()),
@@ -447,15 +606,14 @@ fn credentials_check(config: &Config, probe: &Probe<SmsSign>, gate: &Access) -> 
             "credentials",
             &format!("Aliyun refused the request's time ({code}) before looking at the key"),
         ),
-        Access::Unknown(_) if !probe.answered => {
+        Access::Unknown(_) if !answered => {
             Check::unchecked("credentials", "the endpoint did not answer")
         }
         Access::Unknown(why) => Check::unchecked("credentials", why),
     }
 }
 
-fn sign_check(config: &Config, probe: &Probe<SmsSign>, gate: &Access) -> Check {
-    let name = &config.sign_name;
+fn sign_check(name: &str, probe: &Probe<SmsSign>, gate: &Access) -> Check {
     match (&probe.result, gate) {
         (Ok(sign), _) => review_check("signName", &format!("\"{name}\""), &sign.review),
         (Err(failure), Access::Granted) => Check::new(
@@ -480,7 +638,7 @@ fn sign_check(config: &Config, probe: &Probe<SmsSign>, gate: &Access) -> Check {
 
 fn template_check(access_key_id: &str, usage: &TemplateUse, probe: &Probe<SmsTemplate>) -> Check {
     let used_by = format!("used by {}", usage.uses.join(", "));
-    let check = match (&probe.result, access(probe, access_key_id)) {
+    let check = match (&probe.result, access(&probe.seen(), access_key_id)) {
         (Ok(template), _) => {
             let mut check = review_check("template", "the template", &template.review);
             let content = content_check(template.template_content.as_deref());
@@ -581,9 +739,10 @@ fn review_check(name: &'static str, what: &str, review: &Review) -> Check {
     }
 }
 
-/// Template codes left empty: allowed, but a message that picks one fails.
-fn empty_codes(config: &Config) -> Vec<Check> {
-    codes(config)
+/// Template codes `side`'s account would send with left empty: allowed, but a message that
+/// picks one fails.
+fn empty_codes(config: &Config, side: Side) -> Vec<Check> {
+    codes(config, side)
         .into_iter()
         .filter(|(code, _)| code.is_empty())
         .map(|(_, usage)| {

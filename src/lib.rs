@@ -10,8 +10,9 @@
 //! - answers: [`response`] (any API's JSON answer);
 //! - one module per Aliyun API: [`send_sms`], [`send_message_to_globe`], [`query_send_details`],
 //!   [`get_sms_sign`] and [`get_sms_template`] (with [`review`], the review state the last two
-//!   share), [`sts`] (temporary credentials for a RAM role), and [`ecs_metadata`] (the ECS
-//!   instance's role);
+//!   share), [`query_message`] (the international site's delivery report, a read-only probe),
+//!   [`sts`] (temporary credentials for a RAM role), and [`ecs_metadata`] (the ECS instance's
+//!   role);
 //! - [`provider`]: which credentials sign a send (`credentialType`);
 //! - Logto's side: [`blank`] (what Logto's `clean-deep` removes), `check` (the field checks every
 //!   config reader shares), [`overseas`] (the optional route for non-mainland numbers),
@@ -50,6 +51,7 @@ pub mod message;
 pub mod overseas;
 pub mod phone;
 pub mod provider;
+pub mod query_message;
 pub mod query_send_details;
 pub mod response;
 pub mod review;
@@ -67,3 +69,8 @@ mod test_fixtures;
 pub mod wasm;
 #[cfg(target_arch = "wasm32")]
 pub mod wasm_tools;
+
+/// Talc instead of the default dlmalloc: smaller and faster in WebAssembly (single-threaded).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

@@ -107,6 +107,19 @@ impl Text {
             .any(|part| matches!(part, Part::Placeholder(p) if p == name))
     }
 
+    /// The placeholders' names, each once, in order of first appearance.
+    pub fn placeholders(&self) -> Vec<&str> {
+        let mut names: Vec<&str> = Vec::new();
+        for part in &self.parts {
+            if let Part::Placeholder(name) = part {
+                if !names.contains(&name.as_str()) {
+                    names.push(name);
+                }
+            }
+        }
+        names
+    }
+
     /// Fills every placeholder from the payload's string value of the same name. `Err` names
     /// the first placeholder the payload has no string for.
     pub fn render(&self, payload: &Map<String, Value>) -> Result<String, String> {

@@ -1,7 +1,7 @@
 //! The WebAssembly boundary: JS values in, the pure core in the middle, JS values out.
 //!
 //! The host supplies `fetch`, `setTimeout`/`clearTimeout`, the clock (`Date.now()`) and
-//! randomness (`crypto.getRandomValues`, through `getrandom`). Nothing here panics: every failure
+//! randomness (`crypto.randomUUID`, or `crypto.getRandomValues`). Nothing here panics: every failure
 //! becomes a rejected promise (or thrown value) shaped `{ code, data }`, which the JS layer turns
 //! into the host's `ConnectorError`.
 //!
@@ -43,6 +43,16 @@ extern "C" {
 
     #[wasm_bindgen(catch, js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
+
+    /// The host's `crypto.randomUUID()`: a version 4 UUID from its secure random source, and
+    /// twenty times cheaper than `getRandomValues` in Node (which keeps a pool for it).
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
+    fn random_uuid() -> Result<String, JsValue>;
+
+    /// The host's `crypto.getRandomValues`, where `randomUUID` is missing (an insecure browser
+    /// context).
+    #[wasm_bindgen(catch, js_namespace = crypto, js_name = getRandomValues)]
+    fn get_random_values(bytes: &mut [u8]) -> Result<JsValue, JsValue>;
 }
 
 /// Serialises to plain JS objects (not `Map`s) through JSON text and one `JSON.parse`: several
@@ -222,18 +232,19 @@ pub fn get_signature(
 }
 
 /// `getSignature` for the common case, without a JSON round trip: `flat` is
-/// `key\0value\0key\0value…` (the JS layer builds it when no key or value contains NUL).
-/// About three times faster than [`get_signature`] for a SendSms-sized parameter set.
+/// `method\0secret\0key\0value\0key\0value…` with `pairs` pairs, one string across the boundary.
+/// `None` when `flat` does not split into exactly that (a NUL inside a key or value): the JS
+/// layer then takes the JSON path.
 #[wasm_bindgen(js_name = getSignatureFlat)]
-pub fn get_signature_flat(flat: &str, access_key_secret: &str, method: &str) -> String {
-    let mut parts = flat.split('\0');
-    let mut pairs = Vec::with_capacity(16);
-    if !flat.is_empty() {
-        while let (Some(key), Some(value)) = (parts.next(), parts.next()) {
-            pairs.push((key, value));
-        }
+pub fn get_signature_flat(flat: &str, pairs: u32) -> Option<String> {
+    // Splitting UTF-8 on an ASCII byte leaves every part valid UTF-8.
+    let mut parts = flat.as_bytes().split(|&byte| byte == 0);
+    let (method, secret) = (parts.next()?, parts.next()?);
+    let mut list = Vec::with_capacity((pairs as usize).min(flat.len()));
+    while let Some(key) = parts.next() {
+        list.push((key, parts.next()?));
     }
-    signature_v1::signature(&pairs, access_key_secret, method)
+    (list.len() == pairs as usize).then(|| signature_v1::signature_of_bytes(&list, secret, method))
 }
 
 /// Whether `to` gets the mainland China template (see [`phone::is_china_number`]).
@@ -323,7 +334,7 @@ pub(crate) async fn execute(
     target: Target<'_>,
     timeout_ms: u32,
 ) -> Result<Reply, Failure> {
-    let nonce = Nonce::from_random_bytes(random_bytes()?);
+    let nonce = random_nonce()?;
     let timestamp = Timestamp::from_unix_millis(now_ms());
     let request = call::sign(call, credentials, target, &nonce, &timestamp);
     let mut reply = post(&request, timeout_ms).await?;
@@ -341,15 +352,19 @@ pub(crate) fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
-fn random_bytes() -> Result<[u8; 16], Failure> {
+/// A fresh `SignatureNonce` from the host's secure random source.
+fn random_nonce() -> Result<Nonce, Failure> {
+    if let Some(nonce) = random_uuid().ok().and_then(Nonce::from_uuid) {
+        return Ok(nonce);
+    }
     let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
+    get_random_values(&mut bytes).map_err(|e| {
         Failure::new(
             ErrorCode::General,
-            format!("No secure random source in this host: {e}"),
+            format!("No secure random source in this host: {}", describe(&e)),
         )
     })?;
-    Ok(bytes)
+    Ok(Nonce::from_random_bytes(bytes))
 }
 
 /// Describes a JS error value in one line (its `message` and `cause`, as Node's fetch nests them).

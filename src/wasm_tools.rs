@@ -8,15 +8,17 @@ use wasm_bindgen::prelude::*;
 
 use std::rc::Rc;
 
-use crate::call::Call;
+use crate::call::{Call, Target};
 use crate::config::Config;
 use crate::credential::{Credentials, Redactor};
-use crate::doctor::{self, Probe};
+use crate::doctor::{self, overseas::PROBE_MESSAGE_ID, Probe, RouteProbes, TemplateUse};
 use crate::error::{ErrorCode, Failure};
-use crate::get_sms_sign::{self, GetSmsSign};
-use crate::get_sms_template::{self, GetSmsTemplate};
+use crate::get_sms_sign::{self, GetSmsSign, SmsSign};
+use crate::get_sms_template::{self, GetSmsTemplate, SmsTemplate};
 use crate::limits::MAX_MESSAGE_JSON_BYTES;
+use crate::overseas::{Api, OverseasRoute};
 use crate::provider::CredentialSource;
+use crate::query_message::{self, QueryMessage};
 use crate::query_send_details::{self, QuerySendDetails, SendDetails};
 use crate::route;
 use crate::wasm::credentials;
@@ -27,12 +29,22 @@ fn now_millis() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
+/// Where the doctor's calls go, and who signs them: the top level's or the route's account.
+#[derive(Clone, Copy)]
+struct Via<'a> {
+    credentials: &'a Credentials,
+    target: Target<'a>,
+    timeout_ms: u32,
+    /// Both accounts' secrets: answers are quoted through it.
+    redactor: &'a Redactor,
+}
+
 /// Makes one call and keeps what the doctor needs: whether it was answered, the answer's
 /// `Date`, and the local time halfway through (the best guess of when the server stamped it).
 /// Not generic, so one copy of the async machinery serves every API.
-async fn probe(call: &Call<'_>, config: &Config, credentials: &Credentials) -> Probe<Reply> {
+async fn probe(call: &Call<'_>, via: Via<'_>) -> Probe<Reply> {
     let start = now_millis();
-    let result = execute(call, credentials, config.target(), config.timeout_ms).await;
+    let result = execute(call, via.credentials, via.target, via.timeout_ms).await;
     let local_millis = start + now_millis().saturating_sub(start) / 2;
     Probe {
         // Only an answer that was too big carries a status on failure: it did arrive.
@@ -62,7 +74,7 @@ fn parsed<T>(
 }
 
 /// Checks `config` against Aliyun without sending a message. Always resolves, with
-/// `{ ok, checks: [{ name, subject?, verdict, detail, issues? }], summary }`.
+/// `{ ok, checks: [{ name, subject?, route?, verdict, detail, issues? }], summary }`.
 #[wasm_bindgen(js_name = doctor)]
 pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
     let config = match validated(&config) {
@@ -72,57 +84,127 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
             return Ok(to_js(&doctor::invalid_config(issues)));
         }
     };
-    let (config, signing) = match diagnosable(config).await {
+    let kind = config.credentials.credential_type();
+    let (config, signing, expires_at_ms) = match diagnosable(config).await {
         Ok(diagnosable) => diagnosable,
         Err(report) => return Ok(to_js(&report)),
     };
-    let redactor = signing.redactor();
-    let sign_query = GetSmsSign {
-        sign_name: config.sign_name.clone(),
+    let redactor = route::redactor(&config);
+    let via = Via {
+        credentials: &signing,
+        target: config.target(),
+        timeout_ms: config.timeout_ms,
+        redactor: &redactor,
     };
-    let sign = parsed(
-        probe(&sign_query.call(), &config, &signing).await,
-        get_sms_sign::parse,
-        &redactor,
-    );
-    let templates = if doctor::should_check_templates(&config, &sign) {
-        let mut probes = Vec::new();
-        for usage in doctor::template_uses(&config) {
-            let query = GetSmsTemplate {
-                template_code: usage.code.clone(),
-            };
-            let answer = parsed(
-                probe(&query.call(), &config, &signing).await,
-                get_sms_template::parse,
-                &redactor,
-            );
-            probes.push((usage, answer));
-        }
-        Some(probes)
-    } else {
-        None
+    let (sign, templates) = sign_and_templates(
+        &config,
+        &config.sign_name,
+        doctor::template_uses(&config),
+        via,
+    )
+    .await;
+    let route_probes = match &config.overseas {
+        Some(route) => Some(route_probes(&config, route, &redactor).await),
+        None => None,
     };
-    Ok(to_js(&doctor::diagnose(&config, &sign, templates)))
+    let report = doctor::diagnose(&config, &sign, templates, route_probes);
+    Ok(to_js(&match expires_at_ms {
+        Some(expires_at_ms) => doctor::with_provider(report, kind, expires_at_ms),
+        None => report,
+    }))
 }
 
 /// The config the doctor checks, and the pair that signs its probes: as given for an AccessKey
 /// pair; for the other credential types, the temporary credentials they give (fetched first),
-/// as the `access_key` config they amount to. A refresh that fails is the report.
-async fn diagnosable(config: Rc<Config>) -> Result<(Rc<Config>, Credentials), doctor::Report> {
+/// as the `access_key` config they amount to, and when they expire. A refresh that fails is the
+/// report.
+async fn diagnosable(
+    config: Rc<Config>,
+) -> Result<(Rc<Config>, Credentials, Option<u64>), doctor::Report> {
     if let Some(fixed) = config.credentials.fixed() {
         let fixed = fixed.clone();
-        return Ok((config, fixed));
+        return Ok((config, fixed, None));
     }
     match credentials::signer(&config).await {
         Ok(signer) => {
             let signing = signer.credentials().clone();
+            let expires_at_ms = match &signer {
+                credentials::Signer::Temporary(temporary) => Some(temporary.expires_at_ms),
+                credentials::Signer::Fixed(_) => None,
+            };
             let mut temporary = (*config).clone();
             temporary.credentials = CredentialSource::AccessKey(signing.clone());
-            Ok((Rc::new(temporary), signing))
+            Ok((Rc::new(temporary), signing, expires_at_ms))
         }
         Err(failure) => Err(doctor::credentials_unavailable(
             &failure.redact_with(|text| config.credentials.redact_in(text)),
         )),
+    }
+}
+
+type TemplateProbes = Vec<(TemplateUse, Probe<SmsTemplate>)>;
+
+/// `GetSmsSign` for `sign_name`, then, when the key got in, `GetSmsTemplate` for each of `uses`.
+async fn sign_and_templates(
+    config: &Config,
+    sign_name: &str,
+    uses: Vec<TemplateUse>,
+    via: Via<'_>,
+) -> (Probe<SmsSign>, Option<TemplateProbes>) {
+    let sign_query = GetSmsSign {
+        sign_name: sign_name.to_string(),
+    };
+    let sign = parsed(
+        probe(&sign_query.call(), via).await,
+        get_sms_sign::parse,
+        via.redactor,
+    );
+    if !doctor::should_check_templates(config, &sign) {
+        return (sign, None);
+    }
+    let mut probes = Vec::new();
+    for usage in uses {
+        let query = GetSmsTemplate {
+            template_code: usage.code.clone(),
+        };
+        let answer = parsed(
+            probe(&query.call(), via).await,
+            get_sms_template::parse,
+            via.redactor,
+        );
+        probes.push((usage, answer));
+    }
+    (sign, Some(probes))
+}
+
+/// The read-only calls on the overseas route's account, signed as its sends are.
+async fn route_probes(config: &Config, route: &OverseasRoute, redactor: &Redactor) -> RouteProbes {
+    let via = Via {
+        credentials: route
+            .credentials
+            .as_ref()
+            .unwrap_or(doctor::signing(config)),
+        target: route.target(),
+        timeout_ms: config.timeout_ms,
+        redactor,
+    };
+    match route.api {
+        Api::SendSms => {
+            let uses = doctor::route_template_uses(config);
+            let (sign, templates) = sign_and_templates(config, &route.sign_name, uses, via).await;
+            RouteProbes::SendSms { sign, templates }
+        }
+        Api::SendMessageToGlobe => {
+            let query = QueryMessage {
+                message_id: PROBE_MESSAGE_ID.into(),
+            };
+            let answer = parsed(
+                probe(&query.call(), via).await,
+                query_message::parse,
+                redactor,
+            );
+            RouteProbes::SendMessageToGlobe(answer)
+        }
     }
 }
 

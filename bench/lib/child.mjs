@@ -84,6 +84,9 @@ export function routeAliyun(route) {
   };
 }
 
+/** The floor's deadline: the connector's default `timeout`. */
+const FLOOR_TIMEOUT_MS = 10000;
+
 /** Creates a connector the way Logto does: import, then `await createConnector({ getConfig })`. */
 export async function loadConnector(impl, config) {
   const module = await import(impl === 'ours' ? OURS_URL : THEIRS);
@@ -92,7 +95,8 @@ export async function loadConnector(impl, config) {
 
 /**
  * A sender function for `impl`: 'ours' | 'theirs' | the floors, which POST `floorBody` (the exact
- * form body ours sends) and parse the JSON answer: 'fetch' (bare fetch), 'fetch-signal' (fetch
+ * form body ours sends) and parse the JSON answer: 'floor' (fetch with `AbortSignal.timeout`, the
+ * floor the targets are set against), 'fetch' (bare fetch, no deadline), 'fetch-signal' (fetch
  * with AbortController + timer + redirect: 'error', as a timeout-enforcing connector must),
  * 'https' (node:https on the keep-alive global agent), 'got' (bare got, theirs' transport).
  */
@@ -115,6 +119,15 @@ export async function makeSender(impl, { url, floorBody }) {
     };
   }
   const headers = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (impl === 'floor') {
+    // The physical limit for ours: one host `fetch` of the same signed body with a deadline, and
+    // nothing else. A connector built on `fetch` cannot send for less.
+    return async () => {
+      const response = await fetch(url, { method: 'POST', headers, body: floorBody, signal: AbortSignal.timeout(FLOOR_TIMEOUT_MS) });
+      const result = JSON.parse(await response.text());
+      if (result.Code !== 'OK') throw new Error('unexpected floor result');
+    };
+  }
   if (impl === 'fetch') {
     return async () => {
       const response = await fetch(url, { method: 'POST', headers, body: floorBody });

@@ -20,8 +20,9 @@ send    Sends one verification message through Aliyun SMS with this connector, e
         would, says which route (mainland settings or the overseas route) and
         which API it used, then prints the status command for it.
 doctor  Checks the config against Aliyun without sending anything: the config, the endpoint and
-        the clock, the credentials, the signature name and every template code. One line per
-        check (ok, warn or fail), then a summary.
+        the clock, the credentials, the signature name and every template code, and the same
+        for an overseas route (for SendMessageToGlobe: its sender ID and message texts). One
+        line per check (ok, warn or fail), then a summary.
 status  Looks up one sent message (QuerySendDetails): waiting, failed (with the carrier's code) or
         delivered, its send and receive times and its template.
 
@@ -245,7 +246,9 @@ async function doctor(options, config) {
   return report.ok ? 0 : 1;
 }
 
-const label = (check) => (check.subject ? `${check.name} ${check.subject}` : check.name);
+/** `credentials`, `template SMS_1`, `credentials (overseas route)`. */
+const label = ({ name, subject, route }) =>
+  [name, subject, route && `(${route} route)`].filter(Boolean).join(' ');
 
 const STATE_TEXT = {
   waiting: 'waiting (the carrier has not reported yet)',

@@ -349,9 +349,12 @@ export declare function isChinaNumber(to: string, strict?: boolean): boolean;
 
 /** One doctor check. `fail`: a send will not work; `warn`: it may not, or it was not checked. */
 export type DoctorCheck = {
-  name: 'config' | 'endpoint' | 'clock' | 'credentials' | 'signName' | 'template';
-  /** The template code a `template` check is about (`(empty)` for an empty code). */
+  /** `from` and `message`: an overseas route with `SendMessageToGlobe` only. */
+  name: 'config' | 'endpoint' | 'clock' | 'credentials' | 'signName' | 'template' | 'from' | 'message';
+  /** The template code a `template` check is about (`(empty)` for an empty code), or the usage type of a `message` text. */
   subject?: string;
+  /** `overseas`: a check of the overseas route's account or texts; absent for the top level's. */
+  route?: 'overseas';
   verdict: 'ok' | 'warn' | 'fail';
   /** One line; never contains the access key secret or the security token. */
   detail: string;
@@ -371,7 +374,8 @@ export type DoctorReport = {
 /**
  * Checks a config against Aliyun without sending a message: the config, the endpoint and the
  * clock, the credentials (`GetSmsSign`), the signature name and every template code
- * (`GetSmsTemplate`). Never rejects.
+ * (`GetSmsTemplate`); with an overseas route, the same on its account (`SendMessageToGlobe`:
+ * the key via `QueryMessage`, the sender ID and the message texts). Never rejects.
  */
 export declare function doctor(config: unknown): Promise<DoctorReport>;
 

@@ -112,32 +112,33 @@ export const configGuard = Object.freeze({
 });
 
 /**
- * Joins `{ k: v }` as `k\0v\0…` when every value is a string without NUL: one string crosses into
- * WebAssembly instead of a JSON round trip. Anything else takes the general (JSON) path, which
- * also produces the error for non-string values.
+ * Aliyun RPC signature v1 (HMAC-SHA1), as the TypeScript connector's `getSignature`. When every
+ * value is a string, method, secret and pairs cross into WebAssembly as one NUL-joined string
+ * (`getSignatureFlat`, which refuses it if a NUL inside a key or value shifts the parts); anything
+ * else takes the general (JSON) path, which also produces the error for non-string values.
  */
-const flatten = (parameters) => {
-  if (parameters === null || typeof parameters !== 'object' || Array.isArray(parameters)) {
-    return undefined;
-  }
-  const parts = [];
-  for (const [key, value] of Object.entries(parameters)) {
-    if (typeof value !== 'string' || key.includes('\0') || value.includes('\0')) {
-      return undefined;
-    }
-    parts.push(key, value);
-  }
-  // `{}` gives '' (no pairs); `{ '': '' }` gives '\0' (one empty pair).
-  return parts.join('\0');
-};
-
-/** Aliyun RPC signature v1 (HMAC-SHA1), as the TypeScript connector's `getSignature`. */
 export const getSignature = (parameters, accessKeySecret, method) => {
   try {
-    const flat = flatten(parameters);
-    return flat === undefined
-      ? wasm.getSignature(parameters, String(accessKeySecret), String(method))
-      : wasm.getSignatureFlat(flat, String(accessKeySecret), String(method));
+    const secret = String(accessKeySecret);
+    const verb = String(method);
+    if (parameters !== null && typeof parameters === 'object' && !Array.isArray(parameters)) {
+      let flat = `${verb}\0${secret}`;
+      let pairs = 0;
+      for (const key of Object.keys(parameters)) {
+        const value = parameters[key];
+        if (typeof value !== 'string') {
+          pairs = -1;
+          break;
+        }
+        flat += `\0${key}\0${value}`;
+        pairs += 1;
+      }
+      const signature = pairs < 0 ? undefined : wasm.getSignatureFlat(flat, pairs);
+      if (signature !== undefined) {
+        return signature;
+      }
+    }
+    return wasm.getSignature(parameters, secret, verb);
   } catch (error) {
     throw toConnectorError(error);
   }
@@ -158,7 +159,7 @@ const sendMessage = (getConfig) => async (data, inputConfig) => {
 
 /**
  * Operator tool (the CLI's `doctor`): checks a config against Aliyun's read-only APIs without
- * sending a message. Always resolves: `{ ok, checks: [{ name, subject?, verdict, detail }], summary }`.
+ * sending a message. Always resolves: `{ ok, checks: [{ name, subject?, route?, verdict, detail }], summary }`.
  */
 export const doctor = (config) => wasm.doctor(config);
 

@@ -2,6 +2,7 @@ use serde_json::json;
 
 use super::*;
 use crate::config::validate;
+use crate::query_message::{self, MessageReport};
 
 const SECRET: &str = "doctor-secret-value-1234";
 const DATE: &str = "Tue, 01 Dec 2026 02:00:00 GMT";
@@ -81,7 +82,7 @@ fn run(
             })
             .collect()
     });
-    diagnose(config, &sign, probes)
+    diagnose(config, &sign, probes, None)
 }
 
 fn check<'a>(report: &'a Report, name: &str) -> &'a Check {
@@ -568,4 +569,484 @@ fn http_dates() {
     ] {
         assert_eq!(parse_http_date(bad), None, "{bad}");
     }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The overseas route (check 6).
+
+const ROUTE_SECRET: &str = "route-secret-value-9876";
+
+/// The default config with an overseas route: its own account, `SendMessageToGlobe` unless
+/// `extra` says otherwise.
+fn route_config(extra: serde_json::Value) -> Config {
+    let mut route = json!({
+        "accessKeyId": "LTAI-intl",
+        "accessKeySecret": ROUTE_SECRET,
+        "from": "Logto",
+        "message": "Your code is {{code}}"
+    });
+    if let (Some(object), Some(extra)) = (route.as_object_mut(), extra.as_object()) {
+        object.extend(extra.clone());
+    }
+    config_with(json!({ "overseas": route }))
+}
+
+fn globe(status: u16, body: &str) -> Probe<MessageReport> {
+    probe(
+        query_message::parse(status, body, &crate::credential::Redactor::none()),
+        1000,
+    )
+}
+
+fn globe_ok() -> RouteProbes {
+    RouteProbes::SendMessageToGlobe(globe(200, r#"{"ResponseCode":"OK","RequestId":"R"}"#))
+}
+
+/// Every mainland check in order, then the route's from `route`.
+fn run_route(config: &Config, route: RouteProbes) -> Report {
+    let sign = approved_sign();
+    let templates = template_uses(config)
+        .into_iter()
+        .map(|u| (u, good_template()))
+        .collect();
+    diagnose(config, &sign, Some(templates), Some(route))
+}
+
+/// The route's check `name` (about `subject`, when given).
+fn on_route<'a>(report: &'a Report, name: &str, subject: Option<&str>) -> &'a Check {
+    report
+        .checks
+        .iter()
+        .find(|c| {
+            c.route == Some("overseas")
+                && c.name == name
+                && (subject.is_none() || c.subject.as_deref() == subject)
+        })
+        .unwrap_or_else(|| panic!("no overseas {name} {subject:?} in {report:#?}"))
+}
+
+fn labels(report: &Report) -> Vec<String> {
+    report
+        .checks
+        .iter()
+        .map(|c| {
+            let mut label = c.name.to_string();
+            if let Some(subject) = &c.subject {
+                label.push_str(&format!(" {subject}"));
+            }
+            if let Some(route) = c.route {
+                label.push_str(&format!(" ({route} route)"));
+            }
+            label
+        })
+        .collect()
+}
+
+#[test]
+fn globe_route_in_order() {
+    let config = route_config(json!({}));
+    let report = run_route(&config, globe_ok());
+    assert_eq!(
+        labels(&report),
+        [
+            "config",
+            "endpoint",
+            "clock",
+            "credentials",
+            "signName",
+            // The overseas code is the route's business: SendMessageToGlobe sends texts.
+            "template SMS_SIGNIN",
+            "template SMS_REG_CN",
+            "template SMS_GENERIC",
+            "endpoint (overseas route)",
+            "clock (overseas route)",
+            "credentials (overseas route)",
+            "from (overseas route)",
+            "message (overseas route)",
+        ]
+    );
+    assert!(
+        report.checks.iter().all(|c| c.verdict == Verdict::Ok),
+        "{report:#?}"
+    );
+    assert_eq!(report.summary, "13 ok, 0 warn, 0 fail");
+    assert_eq!(
+        on_route(&report, "endpoint", None).detail,
+        "https://dysmsapi.ap-southeast-1.aliyuncs.com/ answered"
+    );
+    assert_eq!(
+        on_route(&report, "clock", None).detail,
+        "the local clock is 1 s ahead of the endpoint's Date (Aliyun allows 15 min)"
+    );
+    assert_eq!(
+        on_route(&report, "credentials", None).detail,
+        "AccessKey ID LTAI-intl accepted (QueryMessage signed with v1)"
+    );
+    assert_eq!(
+        on_route(&report, "from", None).detail,
+        "sender ID \"Logto\" (5 letters and digits, at most 11); some countries need it registered for the account"
+    );
+    assert_eq!(
+        on_route(&report, "message", None).detail,
+        "Logto's payload fills its {{code}}"
+    );
+    let json = serde_json::to_value(&report).unwrap();
+    assert!(json["checks"][3].get("route").is_none());
+    assert_eq!(json["checks"][10]["name"], "credentials");
+    assert_eq!(json["checks"][10]["route"], "overseas");
+
+    // An answer about the (missing) message is as good as a report: the key got in.
+    for body in [
+        r#"{"ResponseCode":"DATA_NOT_EXIST","ResponseDescription":"no such message"}"#,
+        r#"{"Code":"isv.INVALID_PARAMETERS","Message":"bad MessageId"}"#,
+    ] {
+        let report = run_route(&config, RouteProbes::SendMessageToGlobe(globe(200, body)));
+        assert_eq!(
+            on_route(&report, "credentials", None).verdict,
+            Verdict::Ok,
+            "{body}"
+        );
+    }
+}
+
+#[test]
+fn globe_route_refused_key_fails_and_names_the_route_account() {
+    for (status, code, words) in [
+        (
+            400,
+            "SignatureDoesNotMatch",
+            "accessKeySecret is not the secret of AccessKey ID LTAI-intl",
+        ),
+        (
+            404,
+            "InvalidAccessKeyId.NotFound",
+            "does not know AccessKey ID LTAI-intl",
+        ),
+    ] {
+        let body = format!(r#"{{"Code":"{code}","Message":"refused"}}"#);
+        let report = run_route(
+            &route_config(json!({})),
+            RouteProbes::SendMessageToGlobe(globe(status, &body)),
+        );
+        let credentials = on_route(&report, "credentials", None);
+        assert_eq!(credentials.verdict, Verdict::Fail, "{code}");
+        assert!(credentials.detail.contains(words), "{}", credentials.detail);
+        // The mainland account is a different one, and was fine.
+        assert_eq!(check(&report, "credentials").verdict, Verdict::Ok);
+        assert_eq!(on_route(&report, "endpoint", None).verdict, Verdict::Ok);
+        assert!(!report.ok);
+    }
+}
+
+#[test]
+fn globe_route_ram_denied_is_a_warning_naming_query_message() {
+    for (status, body) in [
+        (403, r#"{"Code":"Forbidden.RAM","Message":"denied"}"#),
+        (200, r#"{"ResponseCode":"isp.RAM_PERMISSION_DENY"}"#),
+        (200, r#"{"ResponseCode":"isv.RAM_CHECK_FAILED"}"#),
+    ] {
+        let report = run_route(
+            &route_config(json!({})),
+            RouteProbes::SendMessageToGlobe(globe(status, body)),
+        );
+        let credentials = on_route(&report, "credentials", None);
+        assert_eq!(credentials.verdict, Verdict::Warn, "{body}");
+        assert!(
+            credentials.detail.starts_with(
+                "AccessKey ID LTAI-intl is valid, but RAM does not let it call QueryMessage"
+            ),
+            "{}",
+            credentials.detail
+        );
+        assert!(credentials
+            .detail
+            .contains(&format!("grant {}", query_message::PERMISSION)));
+        assert!(report.ok, "{report:#?}");
+    }
+}
+
+#[test]
+fn globe_route_unanswered_or_late() {
+    let silent = Probe {
+        answered: false,
+        date: None,
+        local_millis: 0,
+        result: Err(Failure::new(
+            ErrorCode::General,
+            "Network error: ECONNREFUSED",
+        )),
+    };
+    let report = run_route(
+        &route_config(json!({})),
+        RouteProbes::SendMessageToGlobe(silent),
+    );
+    assert_eq!(on_route(&report, "endpoint", None).verdict, Verdict::Fail);
+    assert_eq!(
+        on_route(&report, "credentials", None).detail,
+        "could not check: the endpoint did not answer"
+    );
+    let mut late = globe(400, r#"{"Code":"InvalidTimeStamp.Expired"}"#);
+    late.local_millis = DATE_MILLIS + 500 + 16 * 60_000;
+    let report = run_route(
+        &route_config(json!({})),
+        RouteProbes::SendMessageToGlobe(late),
+    );
+    let clock = on_route(&report, "clock", None);
+    assert_eq!(clock.verdict, Verdict::Fail);
+    assert!(
+        clock.detail.contains("16 min 0 s ahead of"),
+        "{}",
+        clock.detail
+    );
+    // The mainland endpoint's clock was fine.
+    assert_eq!(check(&report, "clock").verdict, Verdict::Ok);
+}
+
+#[test]
+fn sender_ids() {
+    let report = run_route(&route_config(json!({ "from": "" })), globe_ok());
+    let from = on_route(&report, "from", None);
+    assert_eq!(from.verdict, Verdict::Warn);
+    assert!(
+        from.detail
+            .starts_with("no sender ID: Alibaba Cloud picks one; some countries"),
+        "{}",
+        from.detail
+    );
+    assert!(report.ok);
+    let report = run_route(&route_config(json!({ "from": "12345" })), globe_ok());
+    assert!(on_route(&report, "from", None)
+        .detail
+        .starts_with("sender ID \"12345\" (5 digits, at most 15)"));
+}
+
+#[test]
+fn message_texts_and_their_placeholders() {
+    let config = route_config(json!({ "message": {
+        "SignIn": "Hi {{name}}, sign in with {{code}}",
+        "Register": "Finish with {{link}}",
+        "OrganizationInvitation": "Join us: {{link}}",
+        "ForgotPassword": "{{code}} ({{locale}}, {{uiLocales}})",
+        "Generic": "Code {{code}}, {{link}} {{name}}"
+    }}));
+    let report = run_route(&config, globe_ok());
+    let message = |usage| on_route(&report, "message", Some(usage));
+    assert_eq!(message("SignIn").verdict, Verdict::Warn);
+    assert_eq!(
+        message("SignIn").detail,
+        "it has {{name}}, which Logto's payload does not fill: such a send fails with invalid_request_parameters"
+    );
+    assert_eq!(message("Register").verdict, Verdict::Fail);
+    assert_eq!(
+        message("Register").detail,
+        "it has no {{code}}: users would get a message without their code; it has {{link}}, which Logto's payload does not fill (it sends {{link}} only with OrganizationInvitation): such a send fails with invalid_request_parameters"
+    );
+    assert_eq!(message("OrganizationInvitation").verdict, Verdict::Ok);
+    assert_eq!(
+        message("OrganizationInvitation").detail,
+        "Logto's payload fills its {{link}}"
+    );
+    assert_eq!(message("ForgotPassword").verdict, Verdict::Ok);
+    assert_eq!(
+        message("ForgotPassword").detail,
+        "Logto's payload fills its {{code}}, {{locale}}, {{uiLocales}}"
+    );
+    assert_eq!(message("Generic").verdict, Verdict::Warn);
+    assert!(message("Generic")
+        .detail
+        .starts_with("it has {{link}}, {{name}}, which"));
+    assert!(!report.ok);
+    assert_eq!(report.summary, "14 ok, 2 warn, 1 fail");
+}
+
+#[test]
+fn send_sms_route_checks_its_own_signature_and_templates() {
+    let config = route_config(json!({
+        "api": "SendSms",
+        "signName": "IntlSign",
+        "signatureVersion": "v3",
+        "securityToken": "route-token-value-4321"
+    }));
+    let route_uses = route_template_uses(&config);
+    assert_eq!(
+        route_uses
+            .iter()
+            .map(|u| (u.code.as_str(), u.uses.join(", ")))
+            .collect::<Vec<_>>(),
+        [
+            ("SMS_SIGNIN", "SignIn, ForgotPassword".to_string()),
+            ("SMS_REG_INT", "Register (overseas)".to_string()),
+            ("SMS_GENERIC", "Generic".to_string()),
+        ]
+    );
+    let sign = sign(r#"{"Code":"OK","SignName":"IntlSign","SignStatus":0}"#);
+    assert!(should_check_templates(&config, &sign));
+    let templates = route_uses
+        .into_iter()
+        .map(|u| {
+            let answer = if u.code == "SMS_REG_INT" {
+                template(r#"{"Code":"isv.SMS_TEMPLATE_ILLEGAL","Message":"no such template"}"#)
+            } else {
+                good_template()
+            };
+            (u, answer)
+        })
+        .collect();
+    let report = run_route(
+        &config,
+        RouteProbes::SendSms {
+            sign,
+            templates: Some(templates),
+        },
+    );
+    assert_eq!(
+        labels(&report).split_off(8),
+        [
+            "endpoint (overseas route)",
+            "clock (overseas route)",
+            "credentials (overseas route)",
+            "signName (overseas route)",
+            "template SMS_SIGNIN (overseas route)",
+            "template SMS_REG_INT (overseas route)",
+            "template SMS_GENERIC (overseas route)",
+        ]
+    );
+    assert_eq!(
+        on_route(&report, "credentials", None).detail,
+        "AccessKey ID LTAI-intl with its STS token accepted (GetSmsSign signed with v3)"
+    );
+    let sign = on_route(&report, "signName", None);
+    assert_eq!(sign.verdict, Verdict::Warn);
+    assert!(sign.detail.starts_with("\"IntlSign\" is under review"));
+    let missing = on_route(&report, "template", Some("SMS_REG_INT"));
+    assert_eq!(missing.verdict, Verdict::Fail);
+    assert!(missing
+        .detail
+        .starts_with("used by Register (overseas); not a template of this account"));
+    assert!(!report.ok);
+    let text = serde_json::to_string(&report).unwrap();
+    assert!(!text.contains("route-token-value-4321"));
+}
+
+#[test]
+fn send_sms_route_refused_key_leaves_its_templates_unchecked() {
+    let config = route_config(json!({ "api": "SendSms" }));
+    let sign = sign_with_status(400, r#"{"Code":"SignatureDoesNotMatch","Message":"no"}"#);
+    assert!(!should_check_templates(&config, &sign));
+    let report = run_route(
+        &config,
+        RouteProbes::SendSms {
+            sign,
+            templates: None,
+        },
+    );
+    assert_eq!(
+        on_route(&report, "credentials", None).verdict,
+        Verdict::Fail
+    );
+    let unchecked = on_route(&report, "template", Some("SMS_REG_INT"));
+    assert_eq!(unchecked.verdict, Verdict::Warn);
+    assert_eq!(
+        unchecked.detail,
+        "could not check: the credentials could not be confirmed"
+    );
+    assert!(on_route(&report, "signName", None)
+        .detail
+        .starts_with("could not check"));
+    // Without its own, the route signs with the top-level signName.
+    assert_eq!(config.overseas.as_ref().unwrap().sign_name, "Logto");
+    assert_eq!(check(&report, "credentials").verdict, Verdict::Ok);
+}
+
+#[test]
+fn empty_overseas_codes_matter_only_to_a_send_sms_route() {
+    let templates = json!([
+        { "usageType": "SignIn", "templateCode": "SMS_A" },
+        { "usageType": "Register", "templateCode": { "china": "SMS_B", "overseas": "" } },
+        { "usageType": "ForgotPassword", "templateCode": "SMS_A" },
+        { "usageType": "Generic", "templateCode": "SMS_A" }
+    ]);
+    let mut globe_config = route_config(json!({}));
+    globe_config.templates = config_with(json!({ "templates": templates })).templates;
+    let report = run_route(&globe_config, globe_ok());
+    assert!(
+        report
+            .checks
+            .iter()
+            .all(|c| c.subject.as_deref() != Some("(empty)")),
+        "{report:#?}"
+    );
+    assert!(route_template_uses(&globe_config).is_empty());
+
+    let mut sms_config = route_config(json!({ "api": "SendSms" }));
+    sms_config.templates = globe_config.templates.clone();
+    let sign = approved_sign();
+    let templates = route_template_uses(&sms_config)
+        .into_iter()
+        .map(|u| (u, good_template()))
+        .collect();
+    let report = run_route(
+        &sms_config,
+        RouteProbes::SendSms {
+            sign,
+            templates: Some(templates),
+        },
+    );
+    let empty = on_route(&report, "template", Some("(empty)"));
+    assert_eq!(empty.verdict, Verdict::Warn);
+    assert!(empty
+        .detail
+        .starts_with("Register (overseas) has an empty template code"));
+    assert_eq!(
+        report
+            .checks
+            .iter()
+            .filter(|c| c.subject.as_deref() == Some("(empty)"))
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn route_secrets_never_reach_a_detail() {
+    let config = route_config(json!({ "securityToken": "route-token-value-4321" }));
+    let echo = format!(
+        r#"{{"Code":"isp.SYSTEM_ERROR","Message":"{ROUTE_SECRET} route-token-value-4321 {SECRET}"}}"#
+    );
+    let report = run_route(&config, RouteProbes::SendMessageToGlobe(globe(500, &echo)));
+    let text = serde_json::to_string(&report).unwrap();
+    for secret in [ROUTE_SECRET, "route-token-value-4321", SECRET] {
+        assert!(!text.contains(secret), "{text}");
+    }
+    assert!(on_route(&report, "credentials", None)
+        .detail
+        .contains("*** *** ***"));
+}
+
+#[test]
+fn a_route_without_probes_is_not_checked() {
+    let config = route_config(json!({}));
+    let sign = approved_sign();
+    let report = diagnose(&config, &sign, None, None);
+    let credentials = on_route(&report, "credentials", None);
+    assert_eq!(credentials.verdict, Verdict::Warn);
+    assert_eq!(credentials.detail, "could not check: not asked");
+}
+
+#[test]
+fn a_provider_line_follows_the_config_line() {
+    let report = diagnose(&config(), &approved_sign(), None, None);
+    let before = report.checks.len();
+    // 2026-12-01T03:00:00Z, worked out by hand.
+    let report = with_provider(report, CredentialType::RamRoleArn, DATE_MILLIS + 3_600_000);
+    assert_eq!(report.checks.len(), before + 1);
+    assert_eq!(report.checks[0].name, "config");
+    let provider = &report.checks[1];
+    assert_eq!(provider.name, "provider");
+    assert_eq!(provider.verdict, Verdict::Ok);
+    assert_eq!(
+        provider.detail,
+        "ram_role_arn: temporary credentials from STS AssumeRole, valid until \
+         2026-12-01T03:00:00Z; the checks below use them"
+    );
 }

@@ -14,8 +14,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::{describe, fetch_text, now_ms, random_bytes, AbortTimer, Outgoing};
-use crate::call::{self, Nonce, SignatureVersion, SignedRequest, Target, Timestamp};
+use super::{describe, fetch_text, now_ms, random_nonce, AbortTimer, Outgoing};
+use crate::call::{self, SignatureVersion, SignedRequest, Target, Timestamp};
 use crate::config::Config;
 use crate::credential::{Credentials, Redactor, Secret, Temporary};
 use crate::ecs_metadata;
@@ -345,8 +345,7 @@ async fn steps(refresh: &mut Refresh<'_>, version: SignatureVersion) -> Result<T
             sts_endpoint,
         } => {
             let step = Step::AssumeRole;
-            let nonce =
-                Nonce::from_random_bytes(random_bytes().map_err(|f| refresh.failed(step, f))?);
+            let nonce = random_nonce().map_err(|f| refresh.failed(step, f))?;
             let timestamp = Timestamp::from_unix_millis(now_ms());
             let target = Target {
                 endpoint: sts_endpoint,

@@ -1,5 +1,7 @@
 // `connector-aliyun-sms-wasm doctor`: the real CLI (pkg/bin/cli.js) as a child process against
 // the verifying loopback server, each check in each state, in text and in --json, with exit codes.
+// The overseas route's checks run against a second, international instance that knows only the
+// route's account.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -8,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
-import { startAliyunServer } from '../support/aliyun-server.mjs';
+import { GLOBE_API, startAliyunServer } from '../support/aliyun-server.mjs';
 import { cli, writeConfig } from '../support/cli.mjs';
 import { configFor } from '../support/harness.mjs';
 
@@ -17,8 +19,11 @@ const SECRET = `doctor-secret-${randomUUID()}`;
 const TOKEN = `doctor-token-${randomUUID()}`;
 const TEMPLATE_CODES = ['SMS_SIGNIN', 'SMS_REG_CN', 'SMS_REG_INT', 'SMS_FORGOT', 'SMS_GENERIC'];
 const MINUTE = 60_000;
+const INTL = { accessKeyId: 'LTAI-doctor-intl', accessKeySecret: `doctor-intl-secret-${randomUUID()}` };
 
 let server;
+/** The international site: the overseas route's account only. */
+let intl;
 let dir;
 
 const makeConfig = (overrides, on = server) =>
@@ -27,7 +32,7 @@ const makeConfig = (overrides, on = server) =>
 /** A second server whose key needs `TOKEN` (STS); closed by the test. */
 const stsServer = () => startAliyunServer({ credentials: { [KEY_ID]: SECRET }, securityTokens: { [KEY_ID]: TOKEN } });
 
-const label = (check) => (check.subject ? `${check.name} ${check.subject}` : check.name);
+const label = (check) => [check.name, check.subject, check.route && `(${check.route} route)`].filter(Boolean).join(' ');
 
 /**
  * Runs `doctor` on `config` twice, as text and with --json. Both must exit alike; the text must be
@@ -37,8 +42,10 @@ const label = (check) => (check.subject ? `${check.name} ${check.subject}` : che
 async function doctor(config, { on = server } = {}) {
   const file = writeConfig(dir, config);
   const before = on.requests.length;
+  const intlBefore = intl.requests.length;
   const text = await cli(['doctor', '--config', file]);
   const requests = on.requests.slice(before);
+  const intlRequests = intl.requests.slice(intlBefore);
   const json = await cli(['doctor', '--json', '--config', file]);
   assert.equal(json.status, text.status, `exit status, text and --json:\n${text.output}\n${json.output}`);
   assert.equal(json.stderr, '');
@@ -49,7 +56,8 @@ async function doctor(config, { on = server } = {}) {
   const textLines = text.stdout.trimEnd().split('\n');
   assert.equal(textLines.length, report.checks.length + 1, text.stdout);
   report.checks.forEach((check, i) => {
-    assert.deepEqual(Object.keys(check).filter((k) => !['subject', 'issues'].includes(k)), ['name', 'verdict', 'detail']);
+    assert.deepEqual(Object.keys(check).filter((k) => !['subject', 'route', 'issues'].includes(k)), ['name', 'verdict', 'detail']);
+    if (check.route !== undefined) assert.equal(check.route, 'overseas');
     const line = textLines[i];
     assert.ok(line.startsWith(check.verdict.padEnd(4)), line);
     assert.ok(line.includes(`${label(check)} `), line);
@@ -63,27 +71,43 @@ async function doctor(config, { on = server } = {}) {
   for (const output of [text.output, json.output]) {
     assert.ok(!output.includes(SECRET), 'the secret is never printed');
     assert.ok(!output.includes(TOKEN), 'the token is never printed');
+    assert.ok(!output.includes(INTL.accessKeySecret), "the route's secret is never printed");
   }
-  return { status: text.status, text: text.stdout, report, requests };
+  return { status: text.status, text: text.stdout, report, requests, intlRequests };
 }
 
 const find = (report, name, subject) => {
-  const check = report.checks.find((c) => c.name === name && (subject === undefined || c.subject === subject));
+  const check = report.checks.find((c) => c.name === name && c.route === undefined && (subject === undefined || c.subject === subject));
   assert.ok(check, `${name} ${subject ?? ''} in ${JSON.stringify(report.checks)}`);
   return check;
 };
 
 const verdicts = (report) => Object.fromEntries(report.checks.map((c) => [label(c), c.verdict]));
 
+/** The overseas route's check `name` (about `subject`, when given). */
+const onRoute = (report, name, subject) => {
+  const check = report.checks.find((c) => c.route === 'overseas' && c.name === name && (subject === undefined || c.subject === subject));
+  assert.ok(check, `overseas ${name} ${subject ?? ''} in ${JSON.stringify(report.checks)}`);
+  return check;
+};
+
 before(async () => {
   server = await startAliyunServer({ credentials: { [KEY_ID]: SECRET } });
+  intl = await startAliyunServer({
+    credentials: { [INTL.accessKeyId]: INTL.accessKeySecret },
+    actions: ['SendSms', 'GetSmsSign', 'GetSmsTemplate', GLOBE_API.action, 'QueryMessage'],
+  });
   dir = mkdtempSync(path.join(os.tmpdir(), 'aliyun-doctor-test-'));
 });
 after(async () => {
   await server.close();
+  await intl.close();
   rmSync(dir, { recursive: true, force: true });
 });
-beforeEach(() => server.reset());
+beforeEach(() => {
+  server.reset();
+  intl.reset();
+});
 
 describe('doctor: everything in order', () => {
   test('every check ok, exit 0, read-only calls only, each signature verified', async () => {
@@ -361,6 +385,142 @@ describe('doctor check 5: every template code', () => {
     server.setTemplate('SMS_GENERIC', { state: 'rejected', reason: `Rejected ${SECRET}` });
     const { report } = await doctor(makeConfig());
     assert.match(find(report, 'template', 'SMS_GENERIC').detail, /rejected: Rejected \*\*\*/);
+  });
+});
+
+describe('doctor check 6: the overseas route', () => {
+  /** The mainland config with a route to the international server on its own account. */
+  const withRoute = (route = {}) =>
+    makeConfig({
+      overseas: {
+        ...INTL,
+        endpoint: intl.url,
+        from: 'Logto',
+        message: { Generic: 'Your code is {{code}}', OrganizationInvitation: 'Join us: {{link}}' },
+        ...route,
+      },
+    });
+  /** Mainland codes only: the overseas code is the route's business. */
+  const MAINLAND_CODES = TEMPLATE_CODES.filter((code) => code !== 'SMS_REG_INT');
+
+  test('SendMessageToGlobe route ok: its endpoint, clock, key (QueryMessage), sender ID and texts, exit 0', async () => {
+    const { status, report, requests, intlRequests, text } = await doctor(withRoute());
+    assert.equal(status, 0, text);
+    assert.deepEqual(report.checks.map(label), [
+      'config',
+      'endpoint',
+      'clock',
+      'credentials',
+      'signName',
+      ...MAINLAND_CODES.map((code) => `template ${code}`),
+      'endpoint (overseas route)',
+      'clock (overseas route)',
+      'credentials (overseas route)',
+      'from (overseas route)',
+      'message Generic (overseas route)',
+      'message OrganizationInvitation (overseas route)',
+    ]);
+    assert.ok(report.checks.every((c) => c.verdict === 'ok'), text);
+    assert.match(text, /^ok {4}credentials \(overseas route\) +AccessKey ID LTAI-doctor-intl accepted \(QueryMessage signed with v1\)$/m);
+    assert.equal(onRoute(report, 'endpoint').detail, `${intl.url} answered`);
+    assert.match(onRoute(report, 'from').detail, /^sender ID "Logto" \(5 letters and digits, at most 11\)/);
+    assert.equal(onRoute(report, 'message', 'OrganizationInvitation').detail, "Logto's payload fills its {{link}}");
+    // The mainland account is asked about its own codes only; the route's account gets one
+    // read-only QueryMessage for an id no message has, signed with the route's key. Nothing is sent.
+    assert.deepEqual(requests.map((r) => r.params.Action), ['GetSmsSign', ...MAINLAND_CODES.map(() => 'GetSmsTemplate')]);
+    assert.equal(intlRequests.length, 1);
+    const [query] = intlRequests;
+    assert.equal(query.params.Action, 'QueryMessage');
+    assert.equal(query.params.Version, '2018-05-01');
+    assert.equal(query.params.MessageId, '0');
+    assert.equal(query.params.RegionId, 'ap-southeast-1');
+    assert.equal(query.accessKeyId, INTL.accessKeyId);
+    assert.ok(query.verified);
+    assert.equal(query.outcome.code, 'DATA_NOT_EXIST');
+    assert.ok(!intl.requests.some((r) => r.params.Action === GLOBE_API.action || r.params.Action === 'SendSms'));
+  });
+
+  test("the route signs with its own signatureVersion (V3), the mainland keeps V1", async () => {
+    const { status, report, intlRequests } = await doctor(withRoute({ signatureVersion: 'v3' }));
+    assert.equal(status, 0, JSON.stringify(report));
+    assert.equal(intlRequests.length, 1);
+    assert.equal(intlRequests[0].signatureVersion, 'v3');
+    assert.equal(intlRequests[0].headers['x-acs-action'], 'QueryMessage');
+    assert.ok(intlRequests[0].verified);
+    assert.match(onRoute(report, 'credentials').detail, /QueryMessage signed with v3/);
+    // The mainland stays on V1.
+    assert.match(find(report, 'credentials').detail, /GetSmsSign signed with v1/);
+  });
+
+  test("a wrong route secret: fail naming the route's key, the mainland still ok, exit 1", async () => {
+    const wrong = `wrong-intl-secret-${randomUUID()}`;
+    const { status, report, text } = await doctor(withRoute({ accessKeySecret: wrong }));
+    assert.equal(status, 1);
+    const credentials = onRoute(report, 'credentials');
+    assert.equal(credentials.verdict, 'fail');
+    assert.equal(
+      credentials.detail,
+      'the request signature was refused (SignatureDoesNotMatch): accessKeySecret is not the secret of AccessKey ID LTAI-doctor-intl',
+    );
+    assert.equal(find(report, 'credentials').verdict, 'ok');
+    assert.match(text, /^fail {2}credentials \(overseas route\) /m);
+    assert.ok(!text.includes(wrong));
+    assert.ok(!JSON.stringify(report).includes(wrong));
+  });
+
+  test('a route key RAM will not let read: warn naming dysms:QueryMessage, exit 0', async () => {
+    intl.setDenied(['QueryMessage']);
+    const { status, report, intlRequests } = await doctor(withRoute());
+    assert.equal(status, 0, 'such a key may still send');
+    assert.equal(intlRequests[0].outcome.code, 'Forbidden.RAM');
+    const credentials = onRoute(report, 'credentials');
+    assert.equal(credentials.verdict, 'warn');
+    assert.match(
+      credentials.detail,
+      /^AccessKey ID LTAI-doctor-intl is valid, but RAM does not let it call QueryMessage \(Forbidden\.RAM\): grant dysms:QueryMessage/,
+    );
+    assert.equal(onRoute(report, 'endpoint').verdict, 'ok');
+  });
+
+  test('no sender ID: warn that some countries need a registered one, exit 0', async () => {
+    const { status, report } = await doctor(withRoute({ from: '' }));
+    assert.equal(status, 0);
+    const from = onRoute(report, 'from');
+    assert.equal(from.verdict, 'warn');
+    assert.match(from.detail, /^no sender ID: Alibaba Cloud picks one; some countries deliver only with a sender ID registered/);
+  });
+
+  test('a placeholder Logto does not fill is named: warn, exit 0', async () => {
+    const message = { Generic: 'Your code is {{code}}', SignIn: 'Hi {{ name }}, sign in with {{code}}', Register: '{{code}} ({{locale}})' };
+    const { status, report } = await doctor(withRoute({ message }));
+    assert.equal(status, 0);
+    const signIn = onRoute(report, 'message', 'SignIn');
+    assert.equal(signIn.verdict, 'warn');
+    assert.equal(
+      signIn.detail,
+      "it has {{name}}, which Logto's payload does not fill: such a send fails with invalid_request_parameters",
+    );
+    assert.equal(onRoute(report, 'message', 'Register').verdict, 'ok');
+    assert.equal(onRoute(report, 'message', 'Generic').verdict, 'ok');
+  });
+
+  test('a SendSms route: its signName and overseas codes are checked on its own account', async () => {
+    intl.setSign('IntlSign', 'under_review');
+    intl.setTemplate('SMS_REG_INT', { state: 'rejected', reason: 'Not an international template.' });
+    const { status, report, requests, intlRequests } = await doctor(withRoute({ api: 'SendSms', signName: 'IntlSign' }));
+    assert.equal(status, 1);
+    assert.deepEqual(requests.map((r) => r.params.TemplateCode).filter(Boolean), MAINLAND_CODES);
+    assert.deepEqual(
+      intlRequests.map((r) => [r.params.Action, r.params.SignName ?? r.params.TemplateCode]),
+      [['GetSmsSign', 'IntlSign'], ...['SMS_SIGNIN', 'SMS_REG_INT', 'SMS_FORGOT', 'SMS_GENERIC'].map((code) => ['GetSmsTemplate', code])],
+    );
+    assert.ok(intlRequests.every((r) => r.verified && r.accessKeyId === INTL.accessKeyId));
+    assert.match(onRoute(report, 'credentials').detail, /^AccessKey ID LTAI-doctor-intl accepted \(GetSmsSign signed with v1\)$/);
+    assert.equal(onRoute(report, 'signName').verdict, 'warn');
+    const rejected = onRoute(report, 'template', 'SMS_REG_INT');
+    assert.equal(rejected.verdict, 'fail');
+    assert.match(rejected.detail, /^used by Register \(overseas\); the template was rejected: Not an international template/);
+    assert.ok(!report.checks.some((c) => c.route === 'overseas' && ['from', 'message'].includes(c.name)));
   });
 });
 

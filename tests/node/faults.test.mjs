@@ -377,6 +377,55 @@ describe('the host fetch misbehaving -> general', () => {
   }
 });
 
+describe("the host's random source", () => {
+  const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
+  /** Runs `run` with `globalThis.crypto` replaced by `replacement`. */
+  const withCrypto = async (replacement, run) => {
+    Object.defineProperty(globalThis, 'crypto', { value: replacement, configurable: true, writable: true });
+    try {
+      return await run();
+    } finally {
+      Object.defineProperty(globalThis, 'crypto', descriptor);
+    }
+  };
+  const nonces = () => server.requests.map((r) => r.params.SignatureNonce);
+
+  test('the nonce is crypto.randomUUID(), as the host made it', async () => {
+    const made = [];
+    const host = globalThis.crypto;
+    const crypto = { randomUUID: () => made[made.push(host.randomUUID()) - 1], getRandomValues: () => assert.fail('not needed') };
+    const result = await withCrypto(crypto, () => connector.sendMessage(message(), makeConfig()));
+    assert.equal(result.Code, 'OK');
+    assert.equal(server.requests[0].verified, true);
+    assert.deepEqual(nonces(), made);
+  });
+
+  test('without randomUUID, or when it gives no v4 UUID, getRandomValues makes one', async () => {
+    const host = globalThis.crypto;
+    const getRandomValues = (bytes) => host.getRandomValues(bytes);
+    for (const crypto of [{ getRandomValues }, { randomUUID: () => 'not-a-uuid', getRandomValues }, { randomUUID: () => { throw new Error('no'); }, getRandomValues }]) {
+      const result = await withCrypto(crypto, () => connector.sendMessage(message(), makeConfig()));
+      assert.equal(result.Code, 'OK');
+    }
+    assert.equal(server.requests.length, 3);
+    for (const nonce of nonces()) assert.match(nonce, V4);
+    assert.equal(new Set(nonces()).size, 3);
+    assert.ok(server.requests.every((r) => r.verified));
+  });
+
+  test('no random source at all -> general, and nothing is sent', async () => {
+    for (const crypto of [undefined, {}, { getRandomValues: () => { throw new Error('entropy gone'); } }]) {
+      const { error } = await withCrypto(crypto, () =>
+        expectConnectorError(connector.sendMessage(message(), makeConfig()), 'general', { within: MARGIN_MS }),
+      );
+      assert.match(error.data.errorDescription, /^No secure random source in this host/);
+    }
+    assert.equal(server.requests.length, 0);
+    await nextSendWorks();
+  });
+});
+
 describe('many faults in a row leave nothing behind', () => {
   test('50 mixed faults, then normal sends succeed and wasm memory is steady', async () => {
     // [server mode, expected code, what errorDescription must say]

@@ -44,8 +44,9 @@
 // canonical request and string to sign; both hold the security token). Whatever the mode, the request is parsed and
 // verified and its record lands in `requests` before the answer is chosen.
 //
-// International site: `startAliyunServer({ actions: ['SendSms', 'SendMessageToGlobe'], ... })` also
-// serves `SendMessageToGlobe` (API 2018-05-01). Its business answers are HTTP 200 with
+// International site: `startAliyunServer({ actions: ['SendSms', 'SendMessageToGlobe', 'QueryMessage'], ... })`
+// also serves `SendMessageToGlobe` and the read-only `QueryMessage` (API 2018-05-01; an id it did
+// not hand out gets ResponseCode DATA_NOT_EXIST, its own ids a delivered report). Its business answers are HTTP 200 with
 // `ResponseCode`/`ResponseDescription` (OK: plus MessageId, Segments, To, From, NumberDetail);
 // rejected requests (signature, key, ...) get the common `Code`/`Message` envelope, as for SendSms.
 // `{ aliyunError }` modes answer in the envelope of the request's action (status 200: business).
@@ -84,7 +85,11 @@ export const ACTIONS = Object.freeze({
   GetSmsTemplate: { version: API.version, required: ['TemplateCode'] },
   QuerySendDetails: { version: API.version, required: ['PhoneNumber', 'SendDate', 'PageSize', 'CurrentPage'] },
   [GLOBE_API.action]: { version: GLOBE_API.version, required: ['To', 'Message'] },
+  QueryMessage: { version: GLOBE_API.version, required: ['MessageId'] },
 });
+
+/** The 2018-05-01 actions: business answers as `ResponseCode`, refusals as `Code`. */
+const GLOBE_ACTIONS = [GLOBE_API.action, 'QueryMessage'];
 
 /** What an instance serves unless told otherwise: the mainland site's dysmsapi actions. */
 const MAINLAND_ACTIONS = [API.action, 'GetSmsSign', 'GetSmsTemplate', 'QuerySendDetails'];
@@ -354,6 +359,8 @@ export async function startAliyunServer({
   const deliveries = new Map();
   let deliveryState = 'delivered';
   let denied = new Set();
+  /** SendMessageToGlobe's accepted messages by MessageId, for QueryMessage. */
+  const globeMessages = new Map();
   let clockSkew = 0;
   let dateHeader = true;
   /** The server's clock: what the Timestamp is checked against and the Date header says. */
@@ -458,9 +465,18 @@ export async function startAliyunServer({
         return querySendDetails(params);
       case GLOBE_API.action:
         return globeProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
+      case 'QueryMessage':
+        return queryMessage(params);
       default:
         return sendSms(params);
     }
+  }
+
+  function queryMessage(params) {
+    const sent = globeMessages.get(params.MessageId);
+    if (!sent) return { status: 200, code: 'DATA_NOT_EXIST', message: 'The data does not exist.' };
+    const fields = { MessageId: params.MessageId, To: sent.To, Status: '1', ErrorCode: 'DELIVERED', ErrorDescription: 'success' };
+    return { status: 200, code: 'OK', message: 'success', fields };
   }
 
   /** STS: a key id with a configured token must present exactly that token. */
@@ -676,10 +692,10 @@ export async function startAliyunServer({
   }
 
   /** A SendMessageToGlobe answer: business outcomes (HTTP 200) as ResponseCode, others as Code. */
-  function globeBody(record, status, code, message, requestId) {
+  function globeBody(record, status, code, message, requestId, fields) {
     if (status !== 200) return { Code: code, Message: message, RequestId: requestId };
-    const body = { ResponseCode: code, ResponseDescription: message, RequestId: requestId };
-    if (code === 'OK') {
+    const body = { ResponseCode: code, ResponseDescription: message, RequestId: requestId, ...fields };
+    if (code === 'OK' && record.action === GLOBE_API.action) {
       const text = record.params.Message ?? '';
       // GSM-7 text fits 160 characters a part, anything else 70.
       const perPart = /^[\x20-\x7e\n\r]*$/.test(text) ? 160 : 70;
@@ -691,17 +707,18 @@ export async function startAliyunServer({
         NumberDetail: numberDetail(record.params.To ?? ''),
       });
       if (record.params.From !== undefined) body.From = record.params.From;
+      globeMessages.set(body.MessageId, { To: body.To });
     }
     return body;
   }
 
   function respond(res, chosen, outcome, requestId, record) {
-    if (record.action === GLOBE_API.action && (chosen === 'ok' || (chosen !== null && typeof chosen === 'object' && 'aliyunError' in chosen))) {
+    if (GLOBE_ACTIONS.includes(record.action) && (chosen === 'ok' || (chosen !== null && typeof chosen === 'object' && 'aliyunError' in chosen))) {
       const [status, code, message] =
         chosen === 'ok'
           ? [outcome.status, outcome.code, outcome.message]
           : [chosen.status ?? 200, chosen.aliyunError, chosen.message ?? `Simulated ${chosen.aliyunError}`];
-      sendJson(res, status, globeBody(record, status, code, message, requestId), requestId);
+      sendJson(res, status, globeBody(record, status, code, message, requestId, chosen === 'ok' ? outcome.fields : undefined), requestId);
       return;
     }
     if (chosen === 'ok') {
@@ -873,6 +890,7 @@ export async function startAliyunServer({
       deliveries.clear();
       deliveryState = 'delivered';
       denied = new Set();
+      globeMessages.clear();
       clockSkew = 0;
       dateHeader = true;
     },
