@@ -64,6 +64,7 @@ pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<MessageRepo
 mod tests {
     use super::*;
     use crate::error::ErrorCode;
+    use crate::test_fixtures::{failure, invalid_responses};
 
     fn parse(status: u16, body: &str) -> Result<MessageReport, Failure> {
         super::parse(status, body, &Redactor::none())
@@ -103,34 +104,26 @@ mod tests {
 
     #[test]
     fn a_refused_request_keeps_aliyun_code() {
-        let failure = parse(
-            400,
-            r#"{"Code":"SignatureDoesNotMatch","Message":"no match","RequestId":"R9"}"#,
-        )
-        .unwrap_err();
-        assert_eq!(failure.code, ErrorCode::InvalidConfig);
+        let body = r#"{"Code":"SignatureDoesNotMatch","Message":"no match","RequestId":"R9"}"#;
+        let failure = failure(
+            parse(400, body),
+            ErrorCode::InvalidConfig,
+            "Aliyun QueryMessage failed: SignatureDoesNotMatch",
+        );
         assert_eq!(
             failure.data.aliyun_code.as_deref(),
             Some("SignatureDoesNotMatch")
         );
         assert_eq!(failure.data.request_id.as_deref(), Some("R9"));
         assert_eq!(failure.data.status, Some(400));
-        assert!(failure
-            .data
-            .error_description
-            .starts_with("Aliyun QueryMessage failed: SignatureDoesNotMatch"));
         let denied = parse(403, r#"{"Code":"Forbidden.RAM","Message":"no"}"#).unwrap_err();
         assert_eq!(denied.data.aliyun_code.as_deref(), Some("Forbidden.RAM"));
     }
 
     #[test]
     fn answers_that_are_not_aliyun_json_are_invalid_responses() {
-        for (status, body) in [(200, "OK"), (200, "{}"), (200, r#"{"ResponseCode":7}"#)] {
-            assert_eq!(
-                parse(status, body).unwrap_err().code,
-                ErrorCode::InvalidResponse,
-                "{body}"
-            );
-        }
+        invalid_responses(&["OK", "{}", r#"{"ResponseCode":7}"#], |body| {
+            parse(200, body)
+        });
     }
 }
