@@ -222,11 +222,6 @@ pub fn redactor(config: &Config) -> Redactor {
     }))
 }
 
-/// Removes every credential in play (top-level and the route's) from `text`.
-pub fn redact_in(config: &Config, text: &mut String) {
-    redactor(config).redact_in(text);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -443,7 +438,7 @@ mod tests {
     fn redaction_covers_both_accounts() {
         let config = configured(false, globe());
         let mut text = format!("{ACCESS_KEY_SECRET} and intl-secret-value");
-        redact_in(&config, &mut text);
+        redactor(&config).redact_in(&mut text);
         assert_eq!(text, "*** and ***");
     }
 
