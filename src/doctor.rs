@@ -9,6 +9,7 @@
 
 use serde::Serialize;
 
+use crate::calendar::days_from_civil;
 use crate::call::{SignatureVersion, Timestamp};
 use crate::config::{Config, TemplateCode};
 use crate::credential::Credentials;
@@ -782,7 +783,8 @@ const MONTHS: [&str; 12] = [
 ];
 
 /// An HTTP `Date` (`Sun, 06 Nov 1994 08:49:37 GMT`, the only form servers send) as
-/// milliseconds since the Unix epoch.
+/// milliseconds since the Unix epoch. Second 60 is a leap second a server may stamp: it reads
+/// as the next minute's first second: off by one at most, nothing to a clock check.
 pub fn parse_http_date(text: &str) -> Option<u64> {
     let mut parts = text.split_whitespace();
     let _weekday = parts.next()?;
@@ -805,17 +807,6 @@ pub fn parse_http_date(text: &str) -> Option<u64> {
     }
     let days = days_from_civil(year, month, day);
     Some(((days * 24 + hour) * 60 + minute) * 60_000 + second * 1000)
-}
-
-/// Days since 1970-01-01 of a Gregorian date from 1970 on (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(year: u64, month: u64, day: u64) -> u64 {
-    let year = if month <= 2 { year - 1 } else { year };
-    let era = year / 400;
-    let yoe = year % 400;
-    let mp = if month > 2 { month - 3 } else { month + 9 };
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]

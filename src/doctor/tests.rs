@@ -555,6 +555,10 @@ fn http_dates() {
         parse_http_date("Thu, 29 Feb 2024 23:59:59 GMT"),
         Some(1_709_251_199_000)
     );
+    assert_eq!(
+        parse_http_date("Sat, 31 Dec 2016 23:59:60 GMT"),
+        parse_http_date("Sun, 01 Jan 2017 00:00:00 GMT")
+    );
     for bad in [
         "",
         "Sun, 06 Nov 1994 08:49:37",
