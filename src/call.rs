@@ -127,6 +127,21 @@ pub struct Target<'a> {
     pub signature_version: SignatureVersion,
 }
 
+impl<'a> Target<'a> {
+    /// A call to one region's service, which V1 names in `RegionId`.
+    pub fn regional(
+        endpoint: &'a Endpoint,
+        region_id: &'a str,
+        signature_version: SignatureVersion,
+    ) -> Self {
+        Target {
+            endpoint,
+            region_id: Some(region_id),
+            signature_version,
+        }
+    }
+}
+
 /// A request ready for `fetch`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SignedRequest {

@@ -446,11 +446,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
 impl Config {
     /// Where and how this config's calls are signed.
     pub fn target(&self) -> Target<'_> {
-        Target {
-            endpoint: &self.endpoint,
-            region_id: Some(&self.region_id),
-            signature_version: self.signature_version,
-        }
+        Target::regional(&self.endpoint, &self.region_id, self.signature_version)
     }
 
     /// The parsed config as JSON, every default filled in: what `configGuard.safeParse` returns

@@ -196,11 +196,7 @@ pub struct OverseasRoute {
 impl OverseasRoute {
     /// Where and how the route's calls are signed.
     pub fn target(&self) -> Target<'_> {
-        Target {
-            endpoint: &self.endpoint,
-            region_id: Some(&self.region_id),
-            signature_version: self.signature_version,
-        }
+        Target::regional(&self.endpoint, &self.region_id, self.signature_version)
     }
 
     /// The route as JSON, defaults filled in; credentials only when the route has its own.
