@@ -19,11 +19,15 @@ pub fn config() -> Value {
 
 /// The fixture with the top-level `fields` added or replaced.
 pub fn config_with(fields: Value) -> Value {
-    let mut value = config();
-    if let (Value::Object(object), Value::Object(fields)) = (&mut value, fields) {
+    with_fields(config(), fields)
+}
+
+/// `object` with the top-level `fields` added or replaced.
+pub fn with_fields(mut object: Value, fields: Value) -> Value {
+    if let (Value::Object(object), Value::Object(fields)) = (&mut object, fields) {
         object.extend(fields);
     }
-    value
+    object
 }
 
 /// The failure in `result`, after checking its code and that its description starts with

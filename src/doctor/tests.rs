@@ -3,28 +3,21 @@ use serde_json::json;
 use super::*;
 use crate::config::validate;
 use crate::query_message::{self, MessageReport};
+use crate::test_fixtures::{self, with_fields, ACCESS_KEY_SECRET};
 
-const SECRET: &str = "doctor-secret-value-1234";
 const DATE: &str = "Tue, 01 Dec 2026 02:00:00 GMT";
 /// `DATE` as milliseconds, worked out by hand: 20788 days after 1970-01-01, plus two hours.
 const DATE_MILLIS: u64 = 20_788 * 86_400_000 + 2 * 3_600_000;
 
+/// The shared fixture, then the top-level fields of `extra`. Two changes: a key id of its own,
+/// as the fixture's shares 19 bytes with its secret and the details would show it masked; and
+/// ForgotPassword on SignIn's code, so that every report has a code two usages share.
 fn config_with(extra: serde_json::Value) -> Config {
-    let mut value = json!({
-        "accessKeyId": "LTAI-doctor",
-        "accessKeySecret": SECRET,
-        "signName": "Logto",
-        "templates": [
-            { "usageType": "SignIn", "templateCode": "SMS_SIGNIN" },
-            { "usageType": "Register", "templateCode": { "china": "SMS_REG_CN", "overseas": "SMS_REG_INT" } },
-            { "usageType": "ForgotPassword", "templateCode": "SMS_SIGNIN" },
-            { "usageType": "Generic", "templateCode": "SMS_GENERIC" }
-        ]
-    });
-    if let (Some(object), Some(extra)) = (value.as_object_mut(), extra.as_object()) {
-        object.extend(extra.clone());
-    }
-    validate(&value).unwrap()
+    let mut value = test_fixtures::config_with(json!({ "accessKeyId": "LTAI-doctor" }));
+    let forgot = &mut value["templates"][2];
+    assert_eq!(forgot["usageType"], "ForgotPassword");
+    forgot["templateCode"] = json!("SMS_SIGNIN");
+    validate(&with_fields(value, extra)).unwrap()
 }
 
 fn config() -> Config {
@@ -38,6 +31,16 @@ fn probe<T>(result: Result<T, Failure>, offset_millis: i64) -> Probe<T> {
         date: Some(DATE.into()),
         local_millis: (DATE_MILLIS as i64 + 500 + offset_millis) as u64,
         result,
+    }
+}
+
+/// A probe whose endpoint never answered, failing with `description`.
+fn unanswered<T>(description: &str) -> Probe<T> {
+    Probe {
+        answered: false,
+        date: None,
+        local_millis: 0,
+        result: Err(Failure::new(ErrorCode::General, description)),
     }
 }
 
@@ -99,6 +102,13 @@ fn template_named<'a>(report: &'a Report, code: &str) -> &'a Check {
         .iter()
         .find(|c| c.name == "template" && c.subject.as_deref() == Some(code))
         .unwrap_or_else(|| panic!("no template {code} in {report:#?}"))
+}
+
+/// Asserts that `check` came out `verdict`, with `words` in its detail.
+#[track_caller]
+fn assert_says(check: &Check, verdict: Verdict, words: &str) {
+    assert_eq!(check.verdict, verdict, "{check:#?}");
+    assert!(check.detail.contains(words), "no {words:?} in {check:#?}");
 }
 
 #[test]
@@ -166,9 +176,8 @@ fn sign_states() {
         let body = format!(r#"{{"Code":"OK","SignStatus":{status}{extra}}}"#);
         let report = run(&config(), sign(&body), |_| good_template());
         let sign = check(&report, "signName");
-        assert_eq!(sign.verdict, verdict, "{body}");
+        assert_says(sign, verdict, words);
         assert!(sign.detail.starts_with("\"Logto\" "), "{}", sign.detail);
-        assert!(sign.detail.contains(words), "{}", sign.detail);
         // The key got through, so the templates were still checked.
         assert_eq!(check(&report, "credentials").verdict, Verdict::Ok);
         assert_eq!(template_named(&report, "SMS_GENERIC").verdict, Verdict::Ok);
@@ -209,21 +218,21 @@ fn template_states_and_content() {
             r#"{"Code":"OK","TemplateStatus":1,"TemplateContent":"Hi ${name}, code ${code} for ${product}"}"#,
         ),
     });
-    let signin = template_named(&report, "SMS_SIGNIN");
-    assert_eq!(signin.verdict, Verdict::Fail);
-    assert!(signin.detail.contains("no ${code}"), "{}", signin.detail);
+    assert_says(
+        template_named(&report, "SMS_SIGNIN"),
+        Verdict::Fail,
+        "no ${code}",
+    );
     let review = template_named(&report, "SMS_REG_CN");
     assert_eq!(review.verdict, Verdict::Warn);
     assert_eq!(
         review.detail,
         "used by Register (china); the template is under review: sends fail until Aliyun approves it; its content has ${code}"
     );
-    let rejected = template_named(&report, "SMS_REG_INT");
-    assert_eq!(rejected.verdict, Verdict::Fail);
-    assert!(
-        rejected.detail.contains("rejected: Spelling mistake"),
-        "{}",
-        rejected.detail
+    assert_says(
+        template_named(&report, "SMS_REG_INT"),
+        Verdict::Fail,
+        "rejected: Spelling mistake",
     );
     let extra = template_named(&report, "SMS_GENERIC");
     assert_eq!(extra.verdict, Verdict::Warn);
@@ -258,12 +267,10 @@ fn unknown_and_unreadable_templates() {
     assert!(unknown
         .detail
         .ends_with("not a template of this account: isv.SMS_TEMPLATE_ILLEGAL: no such template"));
-    let denied = template_named(&report, "SMS_REG_CN");
-    assert_eq!(denied.verdict, Verdict::Warn);
-    assert!(
-        denied.detail.contains("grant dysms:GetSmsTemplate"),
-        "{}",
-        denied.detail
+    assert_says(
+        template_named(&report, "SMS_REG_CN"),
+        Verdict::Warn,
+        "grant dysms:GetSmsTemplate",
     );
     let no_content = template_named(&report, "SMS_REG_INT");
     assert_eq!(no_content.verdict, Verdict::Warn);
@@ -306,12 +313,7 @@ fn credential_failures_name_the_cause() {
             |_| unreachable!(),
         );
         let credentials = check(&report, "credentials");
-        assert_eq!(credentials.verdict, Verdict::Fail, "{code}");
-        assert!(
-            credentials.detail.contains(words),
-            "{code}: {}",
-            credentials.detail
-        );
+        assert_says(credentials, Verdict::Fail, words);
         assert!(credentials.detail.contains(code));
         assert_eq!(check(&report, "endpoint").verdict, Verdict::Ok);
         assert_eq!(check(&report, "clock").verdict, Verdict::Ok);
@@ -339,12 +341,7 @@ fn ram_denied_is_a_warning_naming_the_permission() {
         assert!(!should_check_templates(&config(), &sign));
         let report = run(&config(), sign, |_| unreachable!());
         let credentials = check(&report, "credentials");
-        assert_eq!(credentials.verdict, Verdict::Warn, "{code}");
-        assert!(
-            credentials.detail.contains("dysms:GetSmsSign"),
-            "{}",
-            credentials.detail
-        );
+        assert_says(credentials, Verdict::Warn, "dysms:GetSmsSign");
         assert!(credentials.detail.contains("dysms:GetSmsTemplate"));
         assert!(credentials.detail.contains("AliyunDysmsReadOnlyAccess"));
         assert!(check(&report, "signName")
@@ -376,9 +373,7 @@ fn clock_offsets() {
         let mut sign = approved_sign();
         sign.local_millis = (DATE_MILLIS as i64 + 500 + offset) as u64;
         let report = run(&config(), sign, |_| good_template());
-        let clock = check(&report, "clock");
-        assert_eq!(clock.verdict, verdict, "{offset}: {}", clock.detail);
-        assert!(clock.detail.contains(words), "{offset}: {}", clock.detail);
+        assert_says(check(&report, "clock"), verdict, words);
     }
 }
 
@@ -406,43 +401,31 @@ fn clock_without_a_usable_date() {
     );
     expired.date = None;
     let report = run(&config(), expired, |_| unreachable!());
-    assert_eq!(check(&report, "clock").verdict, Verdict::Fail);
-    assert!(check(&report, "clock")
-        .detail
-        .contains("InvalidTimeStamp.Expired"));
+    assert_says(
+        check(&report, "clock"),
+        Verdict::Fail,
+        "InvalidTimeStamp.Expired",
+    );
     assert_eq!(check(&report, "credentials").verdict, Verdict::Warn);
     // With a Date, the offset is shown too.
     let mut late = sign_with_status(400, r#"{"Code":"InvalidTimeStamp.Expired"}"#);
     late.local_millis = DATE_MILLIS + 500 + 20 * 60_000;
     let report = run(&config(), late, |_| unreachable!());
-    let clock = check(&report, "clock");
-    assert_eq!(clock.verdict, Verdict::Fail);
-    assert!(
-        clock.detail.contains("20 min 0 s ahead of"),
-        "{}",
-        clock.detail
+    assert_says(
+        check(&report, "clock"),
+        Verdict::Fail,
+        "20 min 0 s ahead of",
     );
 }
 
 #[test]
 fn endpoint_that_does_not_answer_or_is_not_aliyun() {
-    let silent = Probe {
-        answered: false,
-        date: None,
-        local_millis: 0,
-        result: Err(Failure::new(
-            ErrorCode::General,
-            "Network error calling Aliyun at http://127.0.0.1:9/ (request): fetch failed: ECONNREFUSED",
-        )),
-    };
+    let silent = unanswered(
+        "Network error calling Aliyun at http://127.0.0.1:9/ (request): fetch failed: ECONNREFUSED",
+    );
     let report = run(&config(), silent, |_| unreachable!());
     let endpoint = check(&report, "endpoint");
-    assert_eq!(endpoint.verdict, Verdict::Fail);
-    assert!(
-        endpoint.detail.contains("did not answer: Network error"),
-        "{}",
-        endpoint.detail
-    );
+    assert_says(endpoint, Verdict::Fail, "did not answer: Network error");
     assert!(endpoint.detail.contains("ECONNREFUSED"));
     for name in ["clock", "credentials", "signName"] {
         assert_eq!(check(&report, name).verdict, Verdict::Warn, "{name}");
@@ -451,12 +434,10 @@ fn endpoint_that_does_not_answer_or_is_not_aliyun() {
 
     let html = sign_with_status(502, "<html>Bad Gateway</html>");
     let report = run(&config(), html, |_| unreachable!());
-    let endpoint = check(&report, "endpoint");
-    assert_eq!(endpoint.verdict, Verdict::Fail);
-    assert!(
-        endpoint.detail.contains("not as Aliyun's API does"),
-        "{}",
-        endpoint.detail
+    assert_says(
+        check(&report, "endpoint"),
+        Verdict::Fail,
+        "not as Aliyun's API does",
     );
     assert_eq!(check(&report, "credentials").verdict, Verdict::Warn);
 }
@@ -531,11 +512,12 @@ fn template_codes_are_deduplicated_and_empty_ones_warned() {
 fn secrets_never_reach_a_detail() {
     let config = config_with(json!({ "securityToken": "sts-token-value-5678" }));
     // A code in no row, so the detail quotes Aliyun's Message (a mapped code shows its hint).
-    let echo =
-        format!(r#"{{"Code":"Doctor.UnknownCode","Message":"{SECRET} sts-token-value-5678"}}"#);
+    let echo = format!(
+        r#"{{"Code":"Doctor.UnknownCode","Message":"{ACCESS_KEY_SECRET} sts-token-value-5678"}}"#
+    );
     let report = run(&config, sign_with_status(500, &echo), |_| unreachable!());
     let text = serde_json::to_string(&report).unwrap();
-    assert!(!text.contains(SECRET), "{text}");
+    assert!(!text.contains(ACCESS_KEY_SECRET), "{text}");
     assert!(!text.contains("sts-token-value-5678"), "{text}");
     assert!(text.contains("***"), "{text}");
     assert!(check(&report, "config")
@@ -583,16 +565,13 @@ const ROUTE_SECRET: &str = "route-secret-value-9876";
 /// The default config with an overseas route: its own account, `SendMessageToGlobe` unless
 /// `extra` says otherwise.
 fn route_config(extra: serde_json::Value) -> Config {
-    let mut route = json!({
+    let route = json!({
         "accessKeyId": "LTAI-intl",
         "accessKeySecret": ROUTE_SECRET,
         "from": "Logto",
         "message": "Your code is {{code}}"
     });
-    if let (Some(object), Some(extra)) = (route.as_object_mut(), extra.as_object()) {
-        object.extend(extra.clone());
-    }
-    config_with(json!({ "overseas": route }))
+    config_with(json!({ "overseas": with_fields(route, extra) }))
 }
 
 fn globe(status: u16, body: &str) -> Probe<MessageReport> {
@@ -732,9 +711,7 @@ fn globe_route_refused_key_fails_and_names_the_route_account() {
             &route_config(json!({})),
             RouteProbes::SendMessageToGlobe(globe(status, &body)),
         );
-        let credentials = on_route(&report, "credentials", None);
-        assert_eq!(credentials.verdict, Verdict::Fail, "{code}");
-        assert!(credentials.detail.contains(words), "{}", credentials.detail);
+        assert_says(on_route(&report, "credentials", None), Verdict::Fail, words);
         // The mainland account is a different one, and was fine.
         assert_eq!(check(&report, "credentials").verdict, Verdict::Ok);
         assert_eq!(on_route(&report, "endpoint", None).verdict, Verdict::Ok);
@@ -771,15 +748,7 @@ fn globe_route_ram_denied_is_a_warning_naming_query_message() {
 
 #[test]
 fn globe_route_unanswered_or_late() {
-    let silent = Probe {
-        answered: false,
-        date: None,
-        local_millis: 0,
-        result: Err(Failure::new(
-            ErrorCode::General,
-            "Network error: ECONNREFUSED",
-        )),
-    };
+    let silent = unanswered("Network error: ECONNREFUSED");
     let report = run_route(
         &route_config(json!({})),
         RouteProbes::SendMessageToGlobe(silent),
@@ -795,12 +764,10 @@ fn globe_route_unanswered_or_late() {
         &route_config(json!({})),
         RouteProbes::SendMessageToGlobe(late),
     );
-    let clock = on_route(&report, "clock", None);
-    assert_eq!(clock.verdict, Verdict::Fail);
-    assert!(
-        clock.detail.contains("16 min 0 s ahead of"),
-        "{}",
-        clock.detail
+    assert_says(
+        on_route(&report, "clock", None),
+        Verdict::Fail,
+        "16 min 0 s ahead of",
     );
     // The mainland endpoint's clock was fine.
     assert_eq!(check(&report, "clock").verdict, Verdict::Ok);
@@ -1015,11 +982,11 @@ fn empty_overseas_codes_matter_only_to_a_send_sms_route() {
 fn route_secrets_never_reach_a_detail() {
     let config = route_config(json!({ "securityToken": "route-token-value-4321" }));
     let echo = format!(
-        r#"{{"Code":"isp.SYSTEM_ERROR","Message":"{ROUTE_SECRET} route-token-value-4321 {SECRET}"}}"#
+        r#"{{"Code":"isp.SYSTEM_ERROR","Message":"{ROUTE_SECRET} route-token-value-4321 {ACCESS_KEY_SECRET}"}}"#
     );
     let report = run_route(&config, RouteProbes::SendMessageToGlobe(globe(500, &echo)));
     let text = serde_json::to_string(&report).unwrap();
-    for secret in [ROUTE_SECRET, "route-token-value-4321", SECRET] {
+    for secret in [ROUTE_SECRET, "route-token-value-4321", ACCESS_KEY_SECRET] {
         assert!(!text.contains(secret), "{text}");
     }
     assert!(on_route(&report, "credentials", None)
