@@ -8,7 +8,7 @@
 //! Inputs cross as `JSON.stringify` output parsed by `serde_json`: a cyclic object, a `BigInt`
 //! or nesting deeper than `serde_json`'s recursion limit becomes a typed error, not a trap.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use serde::Serialize;
@@ -31,19 +31,31 @@ pub(crate) mod credentials;
 #[cfg(feature = "boundary-probe")]
 mod probe;
 
+/// The request itself and every deadline run in JS (src/wasm/host.js): the host's `fetch`, looked
+/// up at call time, its timers and its streams. Both functions always resolve.
+#[wasm_bindgen(module = "/src/wasm/host.js")]
+extern "C" {
+    /// Resolves with an [`HttpOutcome`].
+    #[wasm_bindgen(js_name = httpRequest)]
+    fn http_request(
+        url: &str,
+        method: &str,
+        headers: &str,
+        body: Option<&str>,
+        timeout_ms: u32,
+        limit: u32,
+    ) -> js_sys::Promise;
+
+    /// `read(argument)` within `ms`: `{ value }`, `{ timedOut: true }` or `{ detail }`.
+    #[wasm_bindgen(js_name = settleWithin)]
+    pub(crate) fn settle_within(read: &js_sys::Function, argument: &JsValue, ms: u32) -> js_sys::Promise;
+
+    /// A thrown value in one line: its message, then its cause's code or message.
+    pub(crate) fn describe(error: &JsValue) -> String;
+}
+
 #[wasm_bindgen]
 extern "C" {
-    /// The host's global `fetch`, looked up at call time; `catch` turns a missing or throwing
-    /// `fetch` into an `Err`.
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn host_fetch(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, JsValue>;
-
-    #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout(callback: &Closure<dyn FnMut()>, millis: u32) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(catch, js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
-
     /// The host's `crypto.randomUUID()`: a version 4 UUID from its secure random source, and
     /// twenty times cheaper than `getRandomValues` in Node (which keeps a pool for it).
     #[wasm_bindgen(catch, js_namespace = crypto, js_name = randomUUID)]
@@ -367,92 +379,24 @@ fn random_nonce() -> Result<Nonce, Failure> {
     Ok(Nonce::from_random_bytes(bytes))
 }
 
-/// Describes a JS error value in one line (its `message` and `cause`, as Node's fetch nests them).
-fn describe(error: &JsValue) -> String {
-    let text = |value: &JsValue| -> Option<String> {
-        let message = js_sys::Reflect::get(value, &"message".into())
-            .ok()?
-            .as_string();
-        message.or_else(|| value.as_string())
-    };
-    let mut parts = Vec::new();
-    if let Some(message) = text(error) {
-        parts.push(message);
-    }
-    if let Ok(cause) = js_sys::Reflect::get(error, &"cause".into()) {
-        if !cause.is_undefined() && !cause.is_null() {
-            let code = js_sys::Reflect::get(&cause, &"code".into())
-                .ok()
-                .and_then(|c| c.as_string());
-            if let Some(message) = code.or_else(|| text(&cause)) {
-                parts.push(message);
-            }
-        }
-    }
-    if parts.is_empty() {
-        "unknown error".into()
-    } else {
-        parts.join(": ")
-    }
-}
-
-/// A timer that aborts a request; cleared when dropped, so no callback outlives the request.
-///
-/// Aborting is not enough on its own: a host `fetch` (or body stream) that ignores the signal
-/// would never settle. So every await of the request is also raced against `deadline`, a promise
-/// the timer rejects.
-struct AbortTimer {
-    handle: JsValue,
-    controller: web_sys::AbortController,
-    fired: Rc<Cell<bool>>,
-    deadline: js_sys::Promise,
-    _callback: Closure<dyn FnMut()>,
-}
-
-impl AbortTimer {
-    fn start(controller: web_sys::AbortController, millis: u32) -> Result<Self, JsValue> {
-        let fired = Rc::new(Cell::new(false));
-        let flag = fired.clone();
-        let on_timeout = controller.clone();
-        let mut reject_deadline = None;
-        let deadline = js_sys::Promise::new(&mut |_resolve, reject| reject_deadline = Some(reject));
-        let callback = Closure::<dyn FnMut()>::new(move || {
-            flag.set(true);
-            on_timeout.abort();
-            if let Some(reject) = &reject_deadline {
-                let _ = reject.call1(&JsValue::UNDEFINED, &"timeout".into());
-            }
-        });
-        let handle = set_timeout(&callback, millis)?;
-        Ok(Self {
-            handle,
-            controller,
-            fired,
-            deadline,
-            _callback: callback,
-        })
-    }
-
-    /// Waits for `promise`, or for the deadline, whichever settles first.
-    async fn race(&self, promise: &js_sys::Promise) -> Result<JsValue, JsValue> {
-        let both = js_sys::Array::of2(promise, &self.deadline);
-        JsFuture::from(js_sys::Promise::race(&both)).await
-    }
-
-    fn fired(&self) -> bool {
-        self.fired.get()
-    }
-
-    /// Aborts the request now (e.g. an answer over the size limit).
-    fn abort(&self) {
-        self.controller.abort();
-    }
-}
-
-impl Drop for AbortTimer {
-    fn drop(&mut self) {
-        let _ = clear_timeout(&self.handle);
-    }
+/// A request's outcome from `httpRequest` (src/wasm/host.js): `failure` unset means answered.
+#[wasm_bindgen]
+extern "C" {
+    pub(crate) type HttpOutcome;
+    #[wasm_bindgen(method, getter)]
+    fn failure(this: &HttpOutcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn stage(this: &HttpOutcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn detail(this: &HttpOutcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn size(this: &HttpOutcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn status(this: &HttpOutcome) -> Option<u16>;
+    #[wasm_bindgen(method, getter)]
+    fn body(this: &HttpOutcome) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn date(this: &HttpOutcome) -> Option<String>;
 }
 
 /// Sends the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and
@@ -468,16 +412,16 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<Reply, Failure
 }
 
 /// One HTTP request for [`fetch_text`]: a signed call, or a plain one (the metadata service).
-struct Outgoing<'a> {
-    method: &'static str,
-    url: &'a str,
-    headers: &'a [(&'static str, String)],
-    body: Option<&'a str>,
+pub(crate) struct Outgoing<'a> {
+    pub method: &'static str,
+    pub url: &'a str,
+    pub headers: &'a [(&'static str, String)],
+    pub body: Option<&'a str>,
 }
 
-/// Sends `request` with the host's `fetch`, aborting after `timeout_ms` (headers and body both);
-/// `service` names the other side in errors.
-async fn fetch_text(
+/// Sends `request` with the host's `fetch` (through `httpRequest`, which also enforces the
+/// deadline and [`MAX_RESPONSE_BYTES`]); `service` names the other side in errors.
+pub(crate) async fn fetch_text(
     request: &Outgoing<'_>,
     timeout_ms: u32,
     service: &str,
@@ -485,138 +429,54 @@ async fn fetch_text(
     let url = request.url;
     // Errors name the endpoint without the query: in V3 it carries the phone number and code.
     let endpoint = url.split('?').next().unwrap_or_default();
-    let network = |why: String| Failure::new(ErrorCode::General, why);
-    let controller = web_sys::AbortController::new()
-        .map_err(|e| network(format!("AbortController unavailable: {}", describe(&e))))?;
-    let headers = js_sys::Object::new();
+    let mut headers = String::new();
     for (name, value) in request.headers {
-        js_sys::Reflect::set(&headers, &(*name).into(), &value.into())
-            .map_err(|e| network(describe(&e)))?;
-    }
-    let init = web_sys::RequestInit::new();
-    init.set_method(request.method);
-    // No body at all in V3: an empty string would make `fetch` add an unsigned content-type.
-    if let Some(body) = request.body {
-        init.set_body(&JsValue::from_str(body));
-    }
-    init.set_headers(&headers);
-    init.set_signal(Some(&controller.signal()));
-    // A redirect would re-send the signed request wherever `Location` points, clear text
-    // included, bypassing the endpoint checks. Aliyun's API never redirects.
-    init.set_redirect(web_sys::RequestRedirect::Error);
-    let timer = AbortTimer::start(controller, timeout_ms)
-        .map_err(|e| network(format!("setTimeout unavailable: {}", describe(&e))))?;
-
-    let failed = |error: JsValue, stage: &str| {
-        if timer.fired() {
-            network(format!(
-                "{service} did not answer within {timeout_ms} ms (request aborted)"
-            ))
-        } else {
-            network(format!(
-                "Network error calling {service} at {endpoint} ({stage}): {}",
-                describe(&error)
-            ))
+        if !headers.is_empty() {
+            headers.push('\0');
         }
-    };
-    let promise = host_fetch(url, &init).map_err(|e| failed(e, "fetch threw"))?;
-    let response = timer
-        .race(&promise)
-        .await
-        .map_err(|e| failed(e, "request"))?;
-    // Duck-typed rather than `instanceof Response`: a host may install a fetch polyfill whose
-    // responses are another class. All we need is `status` and `text()`.
-    if !response.is_object() {
-        return Err(failed(
-            response,
-            "fetch resolved to something other than a Response",
-        ));
+        headers.push_str(name);
+        headers.push('\0');
+        headers.push_str(value);
     }
-    let response: web_sys::Response = response.unchecked_into();
-    let status = response.status();
-    let too_big = |size: String| {
-        timer.abort();
-        Failure::new(
+    let outcome = JsFuture::from(http_request(
+        url,
+        request.method,
+        &headers,
+        request.body,
+        timeout_ms,
+        MAX_RESPONSE_BYTES as u32,
+    ))
+    .await;
+    let network = |why: String| Failure::new(ErrorCode::General, why);
+    let outcome: HttpOutcome = match outcome {
+        Ok(outcome) if outcome.is_object() => outcome.unchecked_into(),
+        // httpRequest always resolves with an object; anything else is a broken host.
+        Ok(other) | Err(other) => return Err(network(describe(&other))),
+    };
+    let status = outcome.status().unwrap_or(0);
+    match outcome.failure().as_deref() {
+        None => Ok(Reply {
+            status,
+            body: outcome.body().unwrap_or_default(),
+            date: outcome.date(),
+        }),
+        Some("timeout") => Err(network(format!(
+            "{service} did not answer within {timeout_ms} ms (request aborted)"
+        ))),
+        Some("tooBig") => Err(Failure::new(
             ErrorCode::InvalidResponse,
             format!(
-                "Unexpected answer from {service} (HTTP {status}): {size} exceeds the \
-                 {MAX_RESPONSE_BYTES}-byte limit (request aborted)"
+                "Unexpected answer from {service} (HTTP {status}): {} exceeds the \
+                 {MAX_RESPONSE_BYTES}-byte limit (request aborted)",
+                outcome.size().unwrap_or_default()
             ),
         )
-        .with_status(status)
-    };
-    let headers = js_sys::Reflect::get(&response, &"headers".into())
-        .ok()
-        .filter(JsValue::is_object)
-        .map(|headers| headers.unchecked_into::<web_sys::Headers>());
-    let header = |name: &str| headers.as_ref().and_then(|h| h.get(name).ok().flatten());
-    // A declared length over the limit is refused before reading anything.
-    let declared = header("content-length").and_then(|length| length.trim().parse::<u64>().ok());
-    if let Some(length) = declared.filter(|&length| length > MAX_RESPONSE_BYTES as u64) {
-        return Err(too_big(format!("an answer of {length} bytes")));
+        .with_status(status)),
+        Some("network") => Err(network(format!(
+            "Network error calling {service} at {endpoint} ({}): {}",
+            outcome.stage().unwrap_or_default(),
+            outcome.detail().unwrap_or_default()
+        ))),
+        Some(_) => Err(network(outcome.detail().unwrap_or_default())),
     }
-    // With a declared length (checked above) one `text()` call is cheapest; without one the body
-    // is read chunk by chunk so an endless answer is cut off at the limit.
-    let body = match declared {
-        Some(_) => JsValue::NULL,
-        None => js_sys::Reflect::get(&response, &"body".into()).unwrap_or(JsValue::NULL),
-    };
-    let text = if body.is_object() {
-        read_capped(&body, MAX_RESPONSE_BYTES, &timer)
-            .await
-            .map_err(|e| failed(e, "reading body"))?
-            .ok_or_else(|| too_big("the answer".into()))?
-    } else {
-        // Declared length, or a fetch polyfill without streams: `text()`.
-        let text = response.text().map_err(|e| failed(e, "reading body"))?;
-        let text = timer
-            .race(&text)
-            .await
-            .map_err(|e| failed(e, "reading body"))?;
-        text.as_string().unwrap_or_default()
-    };
-    drop(timer);
-    Ok(Reply {
-        status,
-        body: text,
-        date: header("date"),
-    })
-}
-
-/// Reads a `ReadableStream` of bytes into a string, stopping (and cancelling the stream) as soon
-/// as more than `limit` bytes have arrived: `Ok(None)`. Invalid UTF-8 becomes U+FFFD, as in
-/// `Response.text()`.
-async fn read_capped(
-    body: &JsValue,
-    limit: usize,
-    timer: &AbortTimer,
-) -> Result<Option<String>, JsValue> {
-    let call = |target: &JsValue, method: &str| -> Result<JsValue, JsValue> {
-        let function: js_sys::Function =
-            js_sys::Reflect::get(target, &method.into())?.dyn_into()?;
-        function.call0(target)
-    };
-    let reader = call(body, "getReader")?;
-    let mut bytes: Vec<u8> = Vec::new();
-    loop {
-        let chunk = timer
-            .race(&js_sys::Promise::resolve(&call(&reader, "read")?))
-            .await?;
-        if js_sys::Reflect::get(&chunk, &"done".into())?.is_truthy() {
-            break;
-        }
-        let value = js_sys::Reflect::get(&chunk, &"value".into())?;
-        let array = js_sys::Uint8Array::new(&value);
-        if bytes.len() + array.length() as usize > limit {
-            // Cancelling lets the host drop the connection; the abort covers the rest.
-            let _ = call(&reader, "cancel");
-            return Ok(None);
-        }
-        let start = bytes.len();
-        bytes.resize(start + array.length() as usize, 0);
-        if let Some(tail) = bytes.get_mut(start..) {
-            array.copy_to(tail);
-        }
-    }
-    Ok(Some(String::from_utf8_lossy(&bytes).into_owned()))
 }

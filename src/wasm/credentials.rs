@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::{describe, fetch_text, now_ms, random_nonce, AbortTimer, Outgoing};
+use super::{fetch_text, now_ms, random_nonce, settle_within, Outgoing};
 use crate::call::{self, SignatureVersion, SignedRequest, Target, Timestamp};
 use crate::config::Config;
 use crate::credential::{Credentials, Redactor, Secret, Temporary};
@@ -22,6 +22,18 @@ use crate::ecs_metadata;
 use crate::error::{ErrorCode, Failure};
 use crate::provider::{self, CredentialSource, Step};
 use crate::sts;
+
+#[wasm_bindgen]
+extern "C" {
+    /// What `settleWithin` (src/wasm/host.js) resolves with.
+    type Settled;
+    #[wasm_bindgen(method, getter)]
+    fn value(this: &Settled) -> JsValue;
+    #[wasm_bindgen(method, getter = timedOut)]
+    fn timed_out(this: &Settled) -> bool;
+    #[wasm_bindgen(method, getter)]
+    fn detail(this: &Settled) -> Option<String>;
+}
 
 /// Logto runs one connector instance per tenant in one process: keep the credentials of a few
 /// configs at once, dropping the least recently used beyond that.
@@ -435,35 +447,23 @@ async fn read_oidc_token(refresh: &Refresh<'_>, file: Option<&str>) -> Result<Se
     };
     let timeout = refresh.remaining(Step::ReadOidcToken)?;
     let path = file.map_or(JsValue::UNDEFINED, JsValue::from_str);
-    let value = reader
-        .call1(&JsValue::UNDEFINED, &path)
-        .map_err(|e| unreadable(describe(&e)))?;
-    let controller = web_sys::AbortController::new().map_err(|e| {
-        Failure::new(
-            ErrorCode::General,
-            format!("AbortController unavailable: {}", describe(&e)),
-        )
-    })?;
-    let timer = AbortTimer::start(controller, timeout).map_err(|e| {
-        Failure::new(
-            ErrorCode::General,
-            format!("setTimeout unavailable: {}", describe(&e)),
-        )
-    })?;
-    let text = timer
-        .race(&js_sys::Promise::resolve(&value))
+    let outcome = JsFuture::from(settle_within(&reader, &path, timeout))
         .await
-        .map_err(|e| {
-            if timer.fired() {
-                Failure::new(
-                    ErrorCode::General,
-                    format!("reading the OIDC token file {named} took longer than {timeout} ms"),
-                )
-            } else {
-                unreadable(describe(&e))
-            }
-        })?;
-    drop(timer);
+        .unwrap_or(JsValue::UNDEFINED)
+        .unchecked_into::<Settled>();
+    if !outcome.is_object() {
+        return Err(unreadable("the host's reader did not settle".into()));
+    }
+    if outcome.timed_out() {
+        return Err(Failure::new(
+            ErrorCode::General,
+            format!("reading the OIDC token file {named} took longer than {timeout} ms"),
+        ));
+    }
+    if let Some(detail) = outcome.detail() {
+        return Err(unreadable(detail));
+    }
+    let text = outcome.value();
     let Ok(text) = text.dyn_into::<js_sys::JsString>() else {
         return Err(unreadable("the host's reader returned no text".into()));
     };
