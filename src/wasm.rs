@@ -48,7 +48,11 @@ extern "C" {
 
     /// `read(argument)` within `ms`: `{ value }`, `{ timedOut: true }` or `{ detail }`.
     #[wasm_bindgen(js_name = settleWithin)]
-    pub(crate) fn settle_within(read: &js_sys::Function, argument: &JsValue, ms: u32) -> js_sys::Promise;
+    pub(crate) fn settle_within(
+        read: &js_sys::Function,
+        argument: &JsValue,
+        ms: u32,
+    ) -> js_sys::Promise;
 
     /// A thrown value in one line: its message, then its cause's code or message.
     pub(crate) fn describe(error: &JsValue) -> String;
@@ -382,7 +386,7 @@ fn random_nonce() -> Result<Nonce, Failure> {
 /// A request's outcome from `httpRequest` (src/wasm/host.js): `failure` unset means answered.
 #[wasm_bindgen]
 extern "C" {
-    pub(crate) type HttpOutcome;
+    type HttpOutcome;
     #[wasm_bindgen(method, getter)]
     fn failure(this: &HttpOutcome) -> Option<String>;
     #[wasm_bindgen(method, getter)]
