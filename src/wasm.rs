@@ -31,11 +31,11 @@ pub(crate) mod credentials;
 #[cfg(feature = "boundary-probe")]
 mod probe;
 
-/// The request itself and every deadline run in JS (src/wasm/host.js): the host's `fetch`, looked
-/// up at call time, its timers and its streams. Both functions always resolve.
+/// The request itself and its deadline run in JS (src/wasm/host.js): the host's `fetch`, looked up
+/// at call time, its timers and its streams.
 #[wasm_bindgen(module = "/src/wasm/host.js")]
 extern "C" {
-    /// Resolves with an [`HttpOutcome`].
+    /// Always resolves, with an [`HttpOutcome`].
     #[wasm_bindgen(js_name = httpRequest)]
     fn http_request(
         url: &str,
@@ -46,16 +46,8 @@ extern "C" {
         limit: u32,
     ) -> js_sys::Promise;
 
-    /// `read(argument)` within `ms`: `{ value }`, `{ timedOut: true }` or `{ detail }`.
-    #[wasm_bindgen(js_name = settleWithin)]
-    pub(crate) fn settle_within(
-        read: &js_sys::Function,
-        argument: &JsValue,
-        ms: u32,
-    ) -> js_sys::Promise;
-
     /// A thrown value in one line: its message, then its cause's code or message.
-    pub(crate) fn describe(error: &JsValue) -> String;
+    fn describe(error: &JsValue) -> String;
 }
 
 #[wasm_bindgen]
@@ -416,16 +408,16 @@ async fn post(request: &SignedRequest, timeout_ms: u32) -> Result<Reply, Failure
 }
 
 /// One HTTP request for [`fetch_text`]: a signed call, or a plain one (the metadata service).
-pub(crate) struct Outgoing<'a> {
-    pub method: &'static str,
-    pub url: &'a str,
-    pub headers: &'a [(&'static str, String)],
-    pub body: Option<&'a str>,
+struct Outgoing<'a> {
+    method: &'static str,
+    url: &'a str,
+    headers: &'a [(&'static str, String)],
+    body: Option<&'a str>,
 }
 
 /// Sends `request` with the host's `fetch` (through `httpRequest`, which also enforces the
 /// deadline and [`MAX_RESPONSE_BYTES`]); `service` names the other side in errors.
-pub(crate) async fn fetch_text(
+async fn fetch_text(
     request: &Outgoing<'_>,
     timeout_ms: u32,
     service: &str,

@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::{fetch_text, now_ms, random_nonce, settle_within, Outgoing};
+use super::{fetch_text, now_ms, random_nonce, Outgoing};
 use crate::call::{self, SignatureVersion, SignedRequest, Target, Timestamp};
 use crate::config::Config;
 use crate::credential::{Credentials, Redactor, Secret, Temporary};
@@ -23,9 +23,14 @@ use crate::error::{ErrorCode, Failure};
 use crate::provider::{self, CredentialSource, Step};
 use crate::sts;
 
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/wasm/host.js")]
 extern "C" {
-    /// What `settleWithin` (src/wasm/host.js) resolves with.
+    /// `read(argument)` within `ms`; always resolves, with a [`Settled`].
+    #[wasm_bindgen(js_name = settleWithin)]
+    fn settle_within(read: &js_sys::Function, argument: &JsValue, ms: u32) -> js_sys::Promise;
+
+    /// `{ value }`, `{ timedOut: true }`, `{ detail }` (what `read` threw or rejected with) or
+    /// `{ unavailable }` (the host has no timer).
     type Settled;
     #[wasm_bindgen(method, getter)]
     fn value(this: &Settled) -> JsValue;
@@ -33,6 +38,8 @@ extern "C" {
     fn timed_out(this: &Settled) -> bool;
     #[wasm_bindgen(method, getter)]
     fn detail(this: &Settled) -> Option<String>;
+    #[wasm_bindgen(method, getter)]
+    fn unavailable(this: &Settled) -> Option<String>;
 }
 
 /// Logto runs one connector instance per tenant in one process: keep the credentials of a few
@@ -453,6 +460,9 @@ async fn read_oidc_token(refresh: &Refresh<'_>, file: Option<&str>) -> Result<Se
         .unchecked_into::<Settled>();
     if !outcome.is_object() {
         return Err(unreadable("the host's reader did not settle".into()));
+    }
+    if let Some(why) = outcome.unavailable() {
+        return Err(Failure::new(ErrorCode::General, why));
     }
     if outcome.timed_out() {
         return Err(Failure::new(

@@ -174,14 +174,15 @@ export async function httpRequest(url, method, headers, body, timeoutMs, limit) 
 
 /**
  * `read(argument)` (a value or a promise of one) settled within `ms`: `{ value }`,
- * `{ timedOut: true }` or `{ detail }` (what it threw or rejected with).
+ * `{ timedOut: true }`, `{ detail }` (what it threw or rejected with) or `{ unavailable }` (no
+ * timer in this host).
  */
 export async function settleWithin(read, argument, ms) {
   let deadline;
   try {
     deadline = startDeadline(ms);
   } catch (error) {
-    return { detail: `setTimeout unavailable: ${describe(error)}` };
+    return { unavailable: `setTimeout unavailable: ${describe(error)}` };
   }
   try {
     return { value: await deadline.race(Promise.resolve(read(argument))) };
