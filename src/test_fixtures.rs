@@ -4,7 +4,7 @@
 
 use serde_json::Value;
 
-use crate::credential::{Credentials, Secret};
+use crate::aliyun::credential::{Credentials, Secret};
 use crate::error::{ErrorCode, Failure};
 
 /// The fixture's `accessKeyId` and `accessKeySecret`, for tests that look for them.

@@ -10,18 +10,18 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
 
-use aliyun_sms::config;
+use aliyun_sms::aliyun::api::send_message_to_globe;
+use aliyun_sms::connector::config;
+use aliyun_sms::connector::overseas::{self, Inherited, Text};
+use aliyun_sms::connector::phone;
+use aliyun_sms::connector::route::{self, Route};
 use aliyun_sms::issue::PathSegment;
-use aliyun_sms::overseas::{self, Inherited, Text};
-use aliyun_sms::phone;
-use aliyun_sms::route::{self, Route};
-use aliyun_sms::send_message_to_globe;
 
 mod common;
 use common::cases;
 
 const INHERITED: Inherited<'static> = Inherited {
-    signature_version: Some(aliyun_sms::call::SignatureVersion::V1),
+    signature_version: Some(aliyun_sms::aliyun::call::SignatureVersion::V1),
     sign_name: Some("Top"),
 };
 
@@ -181,6 +181,6 @@ proptest! {
 
     #[test]
     fn globe_answers_never_panic(status in 100u16..600, body in prop_oneof![any::<String>(), arb_json().prop_map(|v| v.to_string())]) {
-        let _ = send_message_to_globe::parse(status, &body, &aliyun_sms::credential::Redactor::none());
+        let _ = send_message_to_globe::parse(status, &body, &aliyun_sms::aliyun::credential::Redactor::none());
     }
 }

@@ -17,16 +17,16 @@ use proptest::prelude::*;
 use proptest::sample::select;
 use serde_json::{json, Map, Value};
 
-use aliyun_sms::call::{self, Nonce, SignedRequest, Timestamp};
-use aliyun_sms::config::{self, Config};
-use aliyun_sms::credential::{Redactor, Secret};
+use aliyun_sms::aliyun::api::send_sms;
+use aliyun_sms::aliyun::call::{self, Nonce, SignedRequest, Timestamp};
+use aliyun_sms::aliyun::credential::{Redactor, Secret};
+use aliyun_sms::aliyun::signature_v1::{self, canonicalized_query, percent_encode};
+use aliyun_sms::connector::config::{self, Config};
+use aliyun_sms::connector::message;
+use aliyun_sms::connector::phone::{self, PhoneError, PhoneNumber};
 use aliyun_sms::error::{ErrorCode, Failure};
 use aliyun_sms::issue::{Issue, IssueCode, PathSegment};
 use aliyun_sms::limits;
-use aliyun_sms::message;
-use aliyun_sms::phone::{self, PhoneError, PhoneNumber};
-use aliyun_sms::send_sms;
-use aliyun_sms::signature_v1::{self, canonicalized_query, percent_encode};
 
 /// What a send puts on the wire: the `SendSms` call for `data`, signed with the config's
 /// credentials and target.
@@ -1463,7 +1463,7 @@ proptest! {
         for mutation in &mutations {
             apply(&mut value, mutation);
         }
-        let cleaned = aliyun_sms::blank::clean_deep(&value).unwrap_or_else(|| json!({}));
+        let cleaned = aliyun_sms::connector::blank::clean_deep(&value).unwrap_or_else(|| json!({}));
         match (config::validate(&value), config::validate(&cleaned)) {
             (Ok(before), Ok(after)) => prop_assert_eq!(before, after),
             (Err(_), Err(_)) => {}

@@ -1,4 +1,4 @@
-//! The WebAssembly boundary (`src/wasm.rs`) in a real WebAssembly runtime: JS values in, JS values
+//! The WebAssembly boundary (`src/wasm/mod.rs`) in a real WebAssembly runtime: JS values in, JS values
 //! out, and `sendMessage` over real HTTP to a mock Aliyun on 127.0.0.1 (`tests/wasm/server.js`).
 //!
 //! Run with `wasm-pack test --node`. The mock is started in-process under Node; for a browser

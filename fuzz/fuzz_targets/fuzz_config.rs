@@ -3,10 +3,10 @@
 //! config never depends on its secrets.
 #![no_main]
 
-use aliyun_sms::config::{self, Config};
-use aliyun_sms::credential::Secret;
+use aliyun_sms::connector::config::{self, Config};
+use aliyun_sms::aliyun::credential::Secret;
 use aliyun_sms::error::ErrorCode;
-use aliyun_sms::provider::CredentialSource;
+use aliyun_sms::aliyun::credential::provider::CredentialSource;
 use libfuzzer_sys::fuzz_target;
 use serde_json::{json, Value};
 

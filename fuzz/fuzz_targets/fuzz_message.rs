@@ -3,11 +3,11 @@
 //! the secret never on the wire.
 #![no_main]
 
-use aliyun_sms::config::{self, Config};
+use aliyun_sms::connector::config::{self, Config};
 use aliyun_sms::error::ErrorCode;
-use aliyun_sms::message;
-use aliyun_sms::phone::PhoneNumber;
-use aliyun_sms::call::{self, Nonce, Timestamp};
+use aliyun_sms::connector::message;
+use aliyun_sms::connector::phone::PhoneNumber;
+use aliyun_sms::aliyun::call::{self, Nonce, Timestamp};
 use std::sync::OnceLock;
 
 use libfuzzer_sys::fuzz_target;

@@ -2,7 +2,7 @@
 //! 15 of them, and the two region checks agree.
 #![no_main]
 
-use aliyun_sms::phone::{self, PhoneError, PhoneNumber};
+use aliyun_sms::connector::phone::{self, PhoneError, PhoneNumber};
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

@@ -3,9 +3,9 @@
 //! at most a short prefix of a body that is not Aliyun's; a secret the body echoes never shows.
 #![no_main]
 
-use aliyun_sms::credential::{Redactor, Secret};
+use aliyun_sms::aliyun::credential::{Redactor, Secret};
 use aliyun_sms::error::ErrorCode;
-use aliyun_sms::send_sms;
+use aliyun_sms::aliyun::api::send_sms;
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {

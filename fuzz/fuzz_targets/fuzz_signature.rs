@@ -2,7 +2,7 @@
 //! any text: lines are pairs, a tab separates key from value.
 #![no_main]
 
-use aliyun_sms::signature_v1::{canonicalized_query, percent_encode};
+use aliyun_sms::aliyun::signature_v1::{canonicalized_query, percent_encode};
 use libfuzzer_sys::fuzz_target;
 
 fn unreserved(b: u8) -> bool {

@@ -15,13 +15,13 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
 use super::{fetch_text, now_ms, random_nonce, Outgoing};
-use crate::call::{self, SignatureVersion, SignedRequest, Target, Timestamp};
-use crate::config::Config;
-use crate::credential::{Credentials, Redactor, Secret, Temporary};
-use crate::ecs_metadata;
+use crate::aliyun::api::sts;
+use crate::aliyun::call::{self, SignatureVersion, SignedRequest, Target, Timestamp};
+use crate::aliyun::credential::ecs_metadata;
+use crate::aliyun::credential::provider::{self, CredentialSource, Step};
+use crate::aliyun::credential::{Credentials, Redactor, Secret, Temporary};
+use crate::connector::config::Config;
 use crate::error::{ErrorCode, Failure};
-use crate::provider::{self, CredentialSource, Step};
-use crate::sts;
 
 #[wasm_bindgen(module = "/src/wasm/host.js")]
 extern "C" {

@@ -1,8 +1,8 @@
 // The host side of every HTTP request and deadline, bundled with the WebAssembly glue (a
-// wasm-bindgen snippet of src/wasm.rs). The core signs and reads; this file only moves bytes with
+// wasm-bindgen snippet of src/wasm/mod.rs). The core signs and reads; this file only moves bytes with
 // the host's own `fetch`, timers and streams, and always resolves with an outcome object, so one
 // promise crosses the boundary per request instead of one crossing per step. The wording of
-// every failure stays in Rust (src/wasm.rs): this file reports what happened, not what to say.
+// every failure stays in Rust (src/wasm/mod.rs): this file reports what happened, not what to say.
 
 /** One line for a thrown value: its `message` (or the string itself), then its `cause`'s `code`
  * or message, as Node's fetch nests the socket error there. */
