@@ -14,6 +14,7 @@ use crate::aliyun::credential::Secret;
 use crate::aliyun::endpoint::{Endpoint, DEFAULT_ENDPOINT};
 use crate::connector::blank::{field, is_blank};
 use crate::connector::check::{self, Refusal};
+use crate::connector::locale::{self, Locale};
 use crate::connector::overseas::{self, OverseasRoute};
 use crate::issue::{type_name, Issue, IssueCode, PathSegment};
 use crate::limits::{clip, MAX_FIELD_BYTES, MAX_SECURITY_TOKEN_BYTES, MAX_TEMPLATES};
@@ -60,31 +61,40 @@ pub enum TemplateCode {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Template {
     pub usage_type: String,
+    /// The language this template is in; `None`: the one for every language without its own.
+    pub locale: Option<Locale>,
     pub code: TemplateCode,
     pub sms_type: SmsTemplateType,
 }
 
 /// The configured templates. Only validation builds one, and it requires the required usage
-/// types, so the `Generic` fallback always exists and picking a template cannot fail.
+/// types without a locale, so the `Generic` fallback always exists and picking cannot fail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Templates {
     all: Vec<Template>,
-    /// The first `Generic` template.
+    /// The first `Generic` template without a locale.
     generic: Template,
 }
 
 impl Templates {
-    /// The first template for `usage_type`, else the first `Generic` one (as Logto's
+    /// The template for `usage_type` in `locale` by [`locale::choose`]'s rule among that usage
+    /// type's templates, else among the `Generic` ones. Without any `locale` in the config this is
+    /// the first template for `usage_type`, else the first `Generic` one (as Logto's
     /// `getConfigTemplateByType` does).
-    pub fn pick(&self, usage_type: &str) -> &Template {
-        self.all
-            .iter()
-            .find(|t| t.usage_type == usage_type)
+    pub fn pick<'a>(&'a self, usage_type: &'a str, locale: Option<&Locale>) -> &'a Template {
+        let of = |usage: &'a str| self.all.iter().filter(move |t| t.usage_type == usage);
+        locale::choose(of(usage_type), locale, |t| t.locale.as_ref())
+            .or_else(|| locale::choose(of(GENERIC_USAGE_TYPE), locale, |t| t.locale.as_ref()))
             .unwrap_or(&self.generic)
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &Template> {
         self.all.iter()
+    }
+
+    /// Whether any template has a `locale`.
+    pub fn localized(&self) -> bool {
+        self.all.iter().any(|t| t.locale.is_some())
     }
 }
 
@@ -203,6 +213,7 @@ impl Checker {
         let path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
         let object = self.checked(&["templates".into(), index.into()], check::object(value))?;
         let usage_type = self.non_empty_string(object.get("usageType"), &path("usageType"));
+        let locale = self.locale(object, &path("locale"));
         let code = match field(object, "templateCode") {
             // Missing, `""`, or `{}` and `{ china: "", overseas: "" }` (which `clean-deep` removes
             // whole): one empty code, refused only when the template is picked.
@@ -250,9 +261,26 @@ impl Checker {
         };
         Some(Template {
             usage_type: usage_type?,
+            locale: locale?,
             code: code?,
             sms_type: sms_type?,
         })
+    }
+
+    /// An optional `locale` at `path`: `Some(None)` when missing or blank (`clean-deep`).
+    fn locale(
+        &mut self,
+        object: &Map<String, Value>,
+        path: &[PathSegment],
+    ) -> Option<Option<Locale>> {
+        match field(object, "locale") {
+            None => Some(None),
+            Some(Value::String(tag)) => match Locale::parse(tag) {
+                Ok(locale) => Some(Some(locale)),
+                Err(why) => self.refuse(IssueCode::InvalidString, path, why),
+            },
+            Some(other) => self.refused(path, check::expected("string", other)),
+        }
     }
 
     fn templates(&mut self, value: Option<&Value>) -> Option<Templates> {
@@ -284,16 +312,26 @@ impl Checker {
             .map(|(index, item)| self.template(item, index))
             .collect();
         // Count usage types from every entry that has one, even if another field of it is wrong,
-        // so the operator is not told a template is missing when it is only mistyped.
+        // so the operator is not told a template is missing when it is only mistyped. A required
+        // usage type needs an entry without a locale: the template for every other language.
+        let unlocalized = |item: &&Value| {
+            item.as_object()
+                .is_some_and(|o| field(o, "locale").is_none())
+        };
+        let fallbacks: Vec<&str> = items
+            .iter()
+            .filter(unlocalized)
+            .filter_map(|item| item.get("usageType")?.as_str())
+            .collect();
         let present: Vec<&str> = items
             .iter()
             .filter_map(|item| item.get("usageType")?.as_str())
             .collect();
-        let missing: Vec<&str> = REQUIRED_USAGE_TYPES
+        let (localized_only, missing): (Vec<&str>, Vec<&str>) = REQUIRED_USAGE_TYPES
             .iter()
             .copied()
-            .filter(|required| !present.contains(required))
-            .collect();
+            .filter(|required| !fallbacks.contains(required))
+            .partition(|required| present.contains(required));
         if !missing.is_empty() {
             self.report(
                 IssueCode::Custom,
@@ -304,10 +342,47 @@ impl Checker {
                 ),
             );
         }
+        if !localized_only.is_empty() {
+            self.report(
+                IssueCode::Custom,
+                &path,
+                format!(
+                    "UsageType ({}) needs a template without `locale`: the one for every other language.",
+                    localized_only.join(", ")
+                ),
+            );
+        }
         let all: Vec<Template> = parsed.into_iter().collect::<Option<_>>()?;
+        // Two templates for one usage type and one locale: the second could never be picked.
+        let mut duplicate = false;
+        for (index, template) in all.iter().enumerate() {
+            let Some(locale) = &template.locale else {
+                continue;
+            };
+            let earlier = all.iter().take(index).any(|other| {
+                other.usage_type == template.usage_type
+                    && other.locale.as_ref().is_some_and(|l| l.same(locale))
+            });
+            if earlier {
+                duplicate = true;
+                let at = written_index(items, index);
+                self.report(
+                    IssueCode::Custom,
+                    &[path[0].clone(), at.into(), "locale".into()],
+                    format!(
+                        "Duplicate template: {} already has one for locale {}",
+                        template.usage_type,
+                        locale.as_str()
+                    ),
+                );
+            }
+        }
+        if duplicate {
+            return None;
+        }
         let generic = all
             .iter()
-            .find(|t| t.usage_type == GENERIC_USAGE_TYPE)?
+            .find(|t| t.usage_type == GENERIC_USAGE_TYPE && t.locale.is_none())?
             .clone();
         Some(Templates { all, generic })
     }
@@ -444,6 +519,16 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
 }
 
 impl Config {
+    /// Whether any template or overseas text has a `locale`.
+    pub fn localized(&self) -> bool {
+        self.templates.localized()
+            || self
+                .overseas
+                .as_ref()
+                .and_then(|route| route.message.as_ref())
+                .is_some_and(|message| message.localized())
+    }
+
     /// Where and how this config's calls are signed.
     pub fn target(&self) -> Target<'_> {
         Target::regional(&self.endpoint, &self.region_id, self.signature_version)
@@ -462,7 +547,11 @@ impl Config {
                         json!({ "china": china, "overseas": overseas })
                     }
                 };
-                json!({ "usageType": t.usage_type, "templateCode": code, "type": t.sms_type as u8 })
+                let mut template = json!({ "usageType": t.usage_type, "templateCode": code, "type": t.sms_type as u8 });
+                if let (Some(locale), Value::Object(object)) = (&t.locale, &mut template) {
+                    object.insert("locale".into(), Value::String(locale.as_str().into()));
+                }
+                template
             })
             .collect();
         let mut json = json!({
@@ -501,6 +590,17 @@ fn redacted(mut issues: Vec<Issue>, object: &Map<String, Value>) -> Vec<Issue> {
 }
 
 /// A number as written, anything else by its type: never megabytes of echoed input.
+/// The index the operator wrote for the `n`th template that is not blank (blank ones are skipped,
+/// as `clean-deep` drops them).
+fn written_index(items: &[Value], n: usize) -> usize {
+    items
+        .iter()
+        .enumerate()
+        .filter(|(_, item)| !is_blank(item))
+        .nth(n)
+        .map_or(n, |(index, _)| index)
+}
+
 fn described(value: &Value) -> String {
     match value {
         Value::Number(n) => clip(&n.to_string()),
@@ -773,7 +873,7 @@ mod tests {
         value["templates"][1]["templateCode"] = json!({ "china": "", "overseas": "" });
         let config = validate(&value).unwrap();
         assert_eq!(
-            config.templates.pick("SignIn").code,
+            config.templates.pick("SignIn", None).code,
             TemplateCode::Single(String::new())
         );
         let mut value = good();
@@ -820,7 +920,11 @@ mod tests {
                 Some(code) => template["templateCode"] = code.clone(),
             }
             let config = validate(&value).unwrap_or_else(|e| panic!("{code:?}: {e:?}"));
-            assert_eq!(config.templates.pick("SignIn").code, expected, "{code:?}");
+            assert_eq!(
+                config.templates.pick("SignIn", None).code,
+                expected,
+                "{code:?}"
+            );
             assert_eq!(validate(&config.to_json()).unwrap(), config, "{code:?}");
         }
     }
@@ -920,14 +1024,14 @@ mod tests {
             .push(json!({ "usageType": "SignIn", "templateCode": "SECOND" }));
         let config = validate(&value).unwrap();
         assert_eq!(
-            config.templates.pick("SignIn").code,
+            config.templates.pick("SignIn", None).code,
             TemplateCode::Single("SMS_SIGNIN".into())
         );
         assert_eq!(
-            config.templates.pick("MfaVerification").usage_type,
+            config.templates.pick("MfaVerification", None).usage_type,
             "Generic"
         );
-        assert_eq!(config.templates.pick("").usage_type, "Generic");
+        assert_eq!(config.templates.pick("", None).usage_type, "Generic");
     }
 
     #[test]

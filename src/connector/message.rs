@@ -5,7 +5,8 @@
 use serde_json::{Map, Value};
 
 use crate::aliyun::api::send_sms::SendSms;
-use crate::connector::config::{Config, GENERIC_USAGE_TYPE};
+use crate::connector::config::{Config, Template, GENERIC_USAGE_TYPE};
+use crate::connector::locale::{self, Locale};
 use crate::connector::phone::PhoneNumber;
 use crate::connector::template::{template_code, template_param};
 use crate::error::{ErrorCode, Failure};
@@ -20,6 +21,8 @@ pub struct Message<'a> {
     pub usage_type: &'a str,
     /// `None` when Logto sent none: the same as an empty object.
     pub payload: Option<&'a Map<String, Value>>,
+    /// `payload.locale`, when it is a well-formed tag: picks a localized template or text.
+    pub locale: Option<Locale>,
 }
 
 /// Validates the message and builds the `SendSms` request for it with the top-level settings.
@@ -83,7 +86,15 @@ pub fn read(data: &Value) -> Result<Message<'_>, Failure> {
         phone,
         usage_type,
         payload,
+        locale: locale::from_payload(payload),
     })
+}
+
+/// The template for `message`'s usage type and locale.
+pub fn template<'c>(message: &'c Message<'_>, config: &'c Config) -> &'c Template {
+    config
+        .templates
+        .pick(message.usage_type, message.locale.as_ref())
 }
 
 /// The `SendSms` request for `message`: the template for its usage type and region, signed
@@ -95,7 +106,7 @@ pub fn send_sms(
 ) -> Result<SendSms, Failure> {
     let bad = |why: String| Failure::new(ErrorCode::InvalidRequestParameters, why);
     let phone = &message.phone;
-    let template = config.templates.pick(message.usage_type);
+    let template = template(message, config);
     let code = template_code(template, phone, config.strict_phone_region_number_check);
     if code.is_empty() {
         return Err(Failure::new(

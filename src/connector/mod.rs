@@ -8,6 +8,7 @@
 pub mod blank;
 pub(crate) mod check;
 pub mod config;
+pub mod locale;
 pub mod message;
 pub mod overseas;
 pub mod phone;

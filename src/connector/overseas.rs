@@ -13,6 +13,7 @@ use crate::aliyun::call::{SignatureVersion, Target};
 use crate::aliyun::credential::{Credentials, Secret};
 use crate::aliyun::endpoint::Endpoint;
 use crate::connector::check::{self, Refusal};
+use crate::connector::locale::{self, Locale};
 use crate::issue::{Issue, IssueCode, PathSegment};
 use crate::limits::{clip, MAX_ENDPOINT_BYTES, MAX_FIELD_BYTES, MAX_SECURITY_TOKEN_BYTES};
 
@@ -137,37 +138,85 @@ impl Text {
     }
 }
 
-/// One text for every message, or one per usage type with a required `Generic` fallback.
+/// One entry of a message list (or of the object keyed by usage type, which has no locales).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextEntry {
+    pub usage_type: String,
+    pub locale: Option<Locale>,
+    pub text: Text,
+}
+
+/// One text for every message, or entries by usage type (and, in the list form, locale) with a
+/// required `Generic` fallback without a locale.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum MessageText {
     Single(Text),
-    ByUsageType {
+    Entries {
         /// In config order, `Generic` included.
-        entries: Vec<(String, Text)>,
-        generic: Text,
+        entries: Vec<TextEntry>,
+        /// The first `Generic` entry without a locale.
+        generic: TextEntry,
+        /// Written as a list (`[{ usageType, locale, text }]`), not an object keyed by usage type.
+        list: bool,
     },
 }
 
 impl MessageText {
-    /// The text for `usage_type`, else the `Generic` one (as templates are picked).
-    pub fn pick(&self, usage_type: &str) -> &Text {
+    /// The entry for `usage_type` in `locale`, by the rule that picks templates
+    /// ([`crate::connector::config::Templates::pick`]); `None` for the one text of every message.
+    pub fn pick<'a>(
+        &'a self,
+        usage_type: &'a str,
+        locale: Option<&Locale>,
+    ) -> (&'a Text, Option<&'a TextEntry>) {
         match self {
-            Self::Single(text) => text,
-            Self::ByUsageType { entries, generic } => entries
-                .iter()
-                .find(|(usage, _)| usage == usage_type)
-                .map_or(generic, |(_, text)| text),
+            Self::Single(text) => (text, None),
+            Self::Entries {
+                entries, generic, ..
+            } => {
+                let of = |usage: &'a str| entries.iter().filter(move |e| e.usage_type == usage);
+                let entry = locale::choose(of(usage_type), locale, |e| e.locale.as_ref())
+                    .or_else(|| locale::choose(of(GENERIC), locale, |e| e.locale.as_ref()))
+                    .unwrap_or(generic);
+                (&entry.text, Some(entry))
+            }
         }
+    }
+
+    /// Whether any entry has a `locale`.
+    pub fn localized(&self) -> bool {
+        matches!(self, Self::Entries { entries, .. } if entries.iter().any(|e| e.locale.is_some()))
     }
 
     fn to_json(&self) -> Value {
         match self {
             Self::Single(text) => Value::String(text.source().into()),
-            Self::ByUsageType { entries, .. } => {
+            Self::Entries {
+                entries,
+                list: true,
+                ..
+            } => Value::Array(
+                entries
+                    .iter()
+                    .map(|entry| {
+                        let mut object = Map::new();
+                        object.insert("usageType".into(), entry.usage_type.clone().into());
+                        if let Some(locale) = &entry.locale {
+                            object.insert("locale".into(), locale.as_str().into());
+                        }
+                        object.insert("text".into(), entry.text.source().into());
+                        Value::Object(object)
+                    })
+                    .collect(),
+            ),
+            Self::Entries { entries, .. } => {
                 // Inserted one by one: collecting into a map links a stable sort into the .wasm.
                 let mut object = Map::new();
-                for (usage, text) in entries {
-                    object.insert(usage.clone(), Value::String(text.source().into()));
+                for entry in entries {
+                    object.insert(
+                        entry.usage_type.clone(),
+                        Value::String(entry.text.source().into()),
+                    );
                 }
                 Value::Object(object)
             }
@@ -314,13 +363,34 @@ struct Fields {
 
 impl Fields {
     fn report(&mut self, code: IssueCode, path: &[&str], message: impl Into<String>) {
+        self.report_at(code, &segments(path), message);
+    }
+
+    /// [`Fields::report`] for a path with indexes (the list form of `message`).
+    fn report_at(&mut self, code: IssueCode, path: &[PathSegment], message: impl Into<String>) {
         let mut full = vec![PathSegment::from(KEY)];
-        full.extend(path.iter().map(|key| PathSegment::from(*key)));
+        full.extend_from_slice(path);
         self.issues.push(Issue {
             code,
             path: full,
             message: message.into(),
         });
+    }
+
+    /// Reports at `path`; `None`, for the reader to return.
+    fn refuse_at<T>(
+        &mut self,
+        code: IssueCode,
+        path: &[PathSegment],
+        message: impl Into<String>,
+    ) -> Option<T> {
+        self.report_at(code, path, message);
+        None
+    }
+
+    /// [`Fields::checked`] at a path with indexes.
+    fn checked_at<T>(&mut self, path: &[PathSegment], result: Result<T, Refusal>) -> Option<T> {
+        result.map_or_else(|(code, message)| self.refuse_at(code, path, message), Some)
     }
 
     /// The value of a [`check`], or `None` with its refusal reported at `path`.
@@ -470,27 +540,36 @@ impl Fields {
         }
     }
 
-    /// One text (path `message`, or `message.<usageType>`): well-formed placeholders, and the
-    /// ones the flow needs. The fallback text (`must_have_code`) must carry `{{code}}`; a text
-    /// for one usage type may carry `{{link}}` instead (organization invitations send a link).
+    /// One text (path `message`, or `message.<usageType>`): see [`Fields::parse_text`].
     fn text(
         &mut self,
         object: &Map<String, Value>,
         path: &[&str],
         must_have_code: bool,
     ) -> Option<Text> {
-        let source = match self.string(object, path, MAX_TEXT_BYTES) {
-            Ok(Some(source)) => source,
+        match self.string(object, path, MAX_TEXT_BYTES) {
+            Ok(Some(source)) => self.parse_text(&source, &segments(path), must_have_code),
             Ok(None) => {
                 self.report(IssueCode::InvalidType, path, "Required");
-                return None;
+                None
             }
-            Err(()) => return None,
-        };
-        let text = match Text::parse(&source) {
+            Err(()) => None,
+        }
+    }
+
+    /// Well-formed placeholders, and the ones the flow needs. The fallback text
+    /// (`must_have_code`) must carry `{{code}}`; a text for one usage type may carry `{{link}}`
+    /// instead (organization invitations send a link).
+    fn parse_text(
+        &mut self,
+        source: &str,
+        path: &[PathSegment],
+        must_have_code: bool,
+    ) -> Option<Text> {
+        let text = match Text::parse(source) {
             Ok(text) => text,
             Err(why) => {
-                self.report(IssueCode::InvalidString, path, why);
+                self.report_at(IssueCode::InvalidString, path, why);
                 return None;
             }
         };
@@ -502,7 +581,7 @@ impl Fields {
             } else {
                 "{{code}} or {{link}}"
             };
-            self.report(
+            self.report_at(
                 IssueCode::InvalidString,
                 path,
                 format!("Must contain {needed}"),
@@ -542,37 +621,158 @@ impl Fields {
                         continue;
                     }
                     match self.text(object, &["message", usage], usage == GENERIC) {
-                        Some(text) => entries.push((usage.clone(), text)),
+                        Some(text) => entries.push(TextEntry {
+                            usage_type: usage.clone(),
+                            locale: None,
+                            text,
+                        }),
                         None => failed = true,
                     }
                 }
-                let generic = entries
-                    .iter()
-                    .find(|(usage, _)| usage == GENERIC)
-                    .map(|(_, text)| text.clone());
-                if generic.is_none() && !by_usage.get(GENERIC).is_some_and(|v| !is_blank(v)) {
-                    self.report(
-                        IssueCode::InvalidType,
-                        &["message", GENERIC],
-                        "Required: the text for every usage type without its own",
-                    );
-                }
-                match (failed, generic) {
-                    (false, Some(generic)) => {
-                        Some(Some(MessageText::ByUsageType { entries, generic }))
+                let required = by_usage.get(GENERIC).is_some_and(|v| !is_blank(v));
+                self.entries(entries, failed, required, false, &["message", GENERIC])
+            }
+            Some(Value::Array(items)) => {
+                let mut entries: Vec<TextEntry> = Vec::new();
+                let mut failed = false;
+                // Blank entries are skipped (clean-deep drops them); paths keep the written index.
+                for (index, item) in items.iter().enumerate().filter(|(_, i)| !is_blank(i)) {
+                    match self.list_entry(item, index, &entries) {
+                        Some(entry) => entries.push(entry),
+                        None => failed = true,
                     }
-                    _ => None,
                 }
+                // A Generic entry that failed its own checks is reported there, not as missing.
+                let required = items.iter().any(|item| {
+                    item.get("usageType").and_then(Value::as_str) == Some(GENERIC)
+                        && item.as_object().is_some_and(|o| blank_field(o, "locale"))
+                });
+                self.entries(entries, failed, required, true, &["message"])
             }
             Some(other) => self.checked(
                 &["message"],
                 Err(check::expected(
-                    "string or object keyed by usage type",
+                    "string, object keyed by usage type, or list of { usageType, locale, text }",
                     other,
                 )),
             ),
         }
     }
+
+    /// The entries once read: `Generic` without a locale is required (reported at `missing_at`
+    /// unless `written`, an entry that failed its own checks, is there).
+    fn entries(
+        &mut self,
+        entries: Vec<TextEntry>,
+        failed: bool,
+        written: bool,
+        list: bool,
+        missing_at: &[&str],
+    ) -> Option<Option<MessageText>> {
+        let generic = entries
+            .iter()
+            .find(|e| e.usage_type == GENERIC && e.locale.is_none())
+            .cloned();
+        if generic.is_none() && !written {
+            let why = if list {
+                "Required: a Generic entry without locale, the text for every usage type and language without its own"
+            } else {
+                "Required: the text for every usage type without its own"
+            };
+            self.report(IssueCode::InvalidType, missing_at, why);
+        }
+        match (failed, generic) {
+            (false, Some(generic)) => Some(Some(MessageText::Entries {
+                entries,
+                generic,
+                list,
+            })),
+            _ => None,
+        }
+    }
+
+    /// `message[index]` of the list form: `{ usageType, locale?, text }`, not a duplicate of an
+    /// earlier entry (same usage type, same locale).
+    fn list_entry(
+        &mut self,
+        item: &Value,
+        index: usize,
+        earlier: &[TextEntry],
+    ) -> Option<TextEntry> {
+        let at = |key: &str| {
+            let mut path = segments(&["message"]);
+            path.push(index.into());
+            if !key.is_empty() {
+                path.push(key.into());
+            }
+            path
+        };
+        let Some(entry) = self.checked_at(&at(""), check::object(item)) else {
+            return None;
+        };
+        let usage_type = match entry.get("usageType").filter(|v| !is_blank(v)) {
+            None => self.refuse_at(IssueCode::InvalidType, &at("usageType"), "Required"),
+            Some(value) => self
+                .checked_at(
+                    &at("usageType"),
+                    check::clean_string(value, MAX_FIELD_BYTES),
+                )
+                .map(str::to_string),
+        };
+        let locale = match entry.get("locale").filter(|v| !is_blank(v)) {
+            None => Some(None),
+            Some(Value::String(tag)) => match Locale::parse(tag) {
+                Ok(locale) => Some(Some(locale)),
+                Err(why) => self.refuse_at(IssueCode::InvalidString, &at("locale"), why),
+            },
+            Some(other) => self.checked_at(&at("locale"), Err(check::expected("string", other))),
+        };
+        let must_have_code = usage_type.as_deref() == Some(GENERIC);
+        let text = match entry.get("text").filter(|v| !is_blank(v)) {
+            None => self.refuse_at(IssueCode::InvalidType, &at("text"), "Required"),
+            Some(value) => self
+                .checked_at(&at("text"), check::clean_string(value, MAX_TEXT_BYTES))
+                .map(str::to_string)
+                .and_then(|source| self.parse_text(&source, &at("text"), must_have_code)),
+        };
+        let (usage_type, locale, text) = (usage_type?, locale?, text?);
+        let duplicate = earlier.iter().any(|other| {
+            other.usage_type == usage_type
+                && match (&other.locale, &locale) {
+                    (Some(a), Some(b)) => a.same(b),
+                    (None, None) => true,
+                    _ => false,
+                }
+        });
+        if duplicate {
+            let what = locale.as_ref().map_or("no locale", Locale::as_str);
+            let path = at(if locale.is_some() {
+                "locale"
+            } else {
+                "usageType"
+            });
+            return self.refuse_at(
+                IssueCode::Custom,
+                &path,
+                format!("Duplicate entry: {usage_type} already has one for {what}"),
+            );
+        }
+        Some(TextEntry {
+            usage_type,
+            locale,
+            text,
+        })
+    }
+}
+
+/// Keys as path segments.
+fn segments(path: &[&str]) -> Vec<PathSegment> {
+    path.iter().map(|key| PathSegment::from(*key)).collect()
+}
+
+/// Whether `object[key]` is missing or blank.
+fn blank_field(object: &Map<String, Value>, key: &str) -> bool {
+    crate::connector::blank::field(object, key).is_none()
 }
 
 /// The object at `path` inside `object` (`[]` is `object` itself).
@@ -792,14 +992,20 @@ mod tests {
             "Generic": "Code {{code}}"
         }}));
         let message = route.message.clone().unwrap();
-        assert_eq!(message.pick("SignIn").source(), "Sign in with {{code}}");
         assert_eq!(
-            message.pick("OrganizationInvitation").source(),
+            message.pick("SignIn", None).0.source(),
+            "Sign in with {{code}}"
+        );
+        assert_eq!(
+            message.pick("OrganizationInvitation", None).0.source(),
             "Join: {{link}}"
         );
         // A blank entry is as if missing (clean-deep drops it).
-        assert_eq!(message.pick("Register").source(), "Code {{code}}");
-        assert_eq!(message.pick("MfaVerification").source(), "Code {{code}}");
+        assert_eq!(message.pick("Register", None).0.source(), "Code {{code}}");
+        assert_eq!(
+            message.pick("MfaVerification", None).0.source(),
+            "Code {{code}}"
+        );
         assert_eq!(ok(route.to_json()), route);
     }
 

@@ -15,6 +15,7 @@ use crate::aliyun::api::send_sms::{self, SendSms, SendSmsResult};
 use crate::aliyun::call::{Call, Target};
 use crate::aliyun::credential::{Credentials, Redactor};
 use crate::connector::config::Config;
+use crate::connector::locale::Locale;
 use crate::connector::message::{self, Message};
 use crate::connector::overseas::{Api, OverseasRoute};
 use crate::error::{ErrorCode, Failure};
@@ -92,6 +93,30 @@ pub struct Sent {
     pub route: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api: Option<&'static str>,
+    /// The template or text that served the message, when the config has localized entries.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<Entry>,
+}
+
+/// Which configured entry served a message: its usage type and locale (`None`: the entry for
+/// every other language).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// `None`: the overseas route's one text for every message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+impl Entry {
+    fn new(usage_type: &str, locale: Option<&Locale>) -> Self {
+        Self {
+            usage_type: Some(usage_type.to_string()),
+            locale: locale.map(|l| l.as_str().to_string()),
+        }
+    }
 }
 
 /// A message ready to sign and send.
@@ -104,6 +129,8 @@ pub struct Prepared<'a> {
     /// the boundary resolves, fetching temporary ones when they are due.
     pub credentials: Option<&'a Credentials>,
     pub target: Target<'a>,
+    /// `None` when the config has no localized entry: results stay as they were.
+    pub entry: Option<Entry>,
 }
 
 impl Prepared<'_> {
@@ -115,6 +142,7 @@ impl Prepared<'_> {
                 answer,
                 route: route.map(Route::as_str),
                 api: route.map(|_| api),
+                entry: self.entry.clone(),
             }),
             (Err(failure), Some(route)) => Err(tagged(failure, route, api)),
             (Err(failure), None) => Err(failure),
@@ -131,12 +159,43 @@ fn tagged(mut failure: Failure, route: Route, api: &'static str) -> Failure {
 /// Validates `data` and builds its request on the route its number takes.
 pub fn prepare<'a>(data: &Value, config: &'a Config) -> Result<Prepared<'a>, Failure> {
     let message = message::read(data)?;
+    let mut prepared = prepare_message(&message, config)?;
+    if config.localized() {
+        prepared.entry = Some(entry(&message, config, prepared.route));
+    }
+    Ok(prepared)
+}
+
+/// The entry [`prepare`] used, by the rule that picked it.
+fn entry(message: &Message<'_>, config: &Config, route: Option<Route>) -> Entry {
+    let texts = config
+        .overseas
+        .as_ref()
+        .filter(|overseas| {
+            route == Some(Route::Overseas) && overseas.api == Api::SendMessageToGlobe
+        })
+        .and_then(|overseas| overseas.message.as_ref());
+    match texts.map(|texts| texts.pick(message.usage_type, message.locale.as_ref()).1) {
+        Some(Some(text)) => Entry::new(&text.usage_type, text.locale.as_ref()),
+        Some(None) => Entry {
+            usage_type: None,
+            locale: None,
+        },
+        None => {
+            let template = message::template(message, config);
+            Entry::new(&template.usage_type, template.locale.as_ref())
+        }
+    }
+}
+
+fn prepare_message<'a>(message: &Message<'_>, config: &'a Config) -> Result<Prepared<'a>, Failure> {
     let Some(overseas) = &config.overseas else {
         return Ok(Prepared {
             route: None,
             request: Request::SendSms(message::send_sms(&message, config, &config.sign_name)?),
             credentials: None,
             target: config.target(),
+            entry: None,
         });
     };
     if message
@@ -150,6 +209,7 @@ pub fn prepare<'a>(data: &Value, config: &'a Config) -> Result<Prepared<'a>, Fai
             request: Request::SendSms(request),
             credentials: None,
             target: config.target(),
+            entry: None,
         });
     }
     let request = overseas_request(&message, config, overseas)
@@ -159,6 +219,7 @@ pub fn prepare<'a>(data: &Value, config: &'a Config) -> Result<Prepared<'a>, Fai
         request,
         credentials: overseas.credentials.as_ref(),
         target: overseas.target(),
+        entry: None,
     })
 }
 
@@ -182,7 +243,8 @@ fn overseas_request(
                 ));
             };
             let text = texts
-                .pick(message.usage_type)
+                .pick(message.usage_type, message.locale.as_ref())
+                .0
                 .render(message.payload.unwrap_or(&Map::new()))
                 .map_err(|missing| {
                     Failure::new(

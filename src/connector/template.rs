@@ -89,6 +89,7 @@ mod tests {
     fn picks_region_code() {
         let regional = Template {
             usage_type: "Register".into(),
+            locale: None,
             code: TemplateCode::Regional {
                 china: "CN".into(),
                 overseas: "INT".into(),

@@ -23,6 +23,7 @@ use crate::connector::route::{self, Route};
 use crate::error::{ErrorCode, Failure};
 use crate::issue::Issue;
 
+pub mod locales;
 pub mod overseas;
 
 pub use overseas::RouteProbes;
@@ -220,7 +221,10 @@ fn codes(config: &Config, side: Side) -> Vec<(&str, String)> {
     };
     let mut pairs = Vec::new();
     for template in config.templates.iter() {
-        let usage = &template.usage_type;
+        let usage = match &template.locale {
+            Some(locale) => format!("{} [{}]", template.usage_type, locale.as_str()),
+            None => template.usage_type.clone(),
+        };
         match &template.code {
             TemplateCode::Single(code) if single => pairs.push((code.as_str(), usage.clone())),
             TemplateCode::Single(_) => {}
@@ -405,6 +409,7 @@ pub fn diagnose(
         template_uses(config),
     ));
     checks.extend(empty_codes(config, Side::Mainland));
+    checks.extend(locales::checks(config));
     if let Some(route) = &config.overseas {
         let route_checks = match route_probes {
             Some(probes) => overseas::checks(config, route, probes),

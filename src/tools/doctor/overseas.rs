@@ -69,11 +69,15 @@ pub(super) fn checks(config: &Config, route: &OverseasRoute, probes: RouteProbes
             ];
             match &route.message {
                 Some(MessageText::Single(text)) => checks.push(message_check(text, None)),
-                Some(MessageText::ByUsageType { entries, .. }) => checks.extend(
-                    entries
-                        .iter()
-                        .map(|(usage, text)| message_check(text, Some(usage)).about(usage)),
-                ),
+                Some(MessageText::Entries { entries, .. }) => {
+                    checks.extend(entries.iter().map(|entry| {
+                        let subject = match &entry.locale {
+                            Some(locale) => format!("{} [{}]", entry.usage_type, locale.as_str()),
+                            None => entry.usage_type.clone(),
+                        };
+                        message_check(&entry.text, Some(&entry.usage_type)).about(&subject)
+                    }))
+                }
                 // Validation requires a message for this API.
                 None => checks.push(Check::new("message", Verdict::Fail, "no message text")),
             }

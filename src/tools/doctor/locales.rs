@@ -1,0 +1,73 @@
+//! Which entry serves which usage type, for each locale the config names: the `locale` checks.
+//!
+//! Informational (always `ok`): validation already refused what cannot work, and the table lets an
+//! operator see the choice rule's outcome before a user meets it.
+
+use crate::connector::config::{Config, REQUIRED_USAGE_TYPES};
+use crate::connector::locale::Locale;
+use crate::connector::overseas::{Api, MessageText};
+use crate::tools::doctor::{Check, Verdict};
+
+/// One `locale` check per configured locale (templates first, then overseas texts), nothing
+/// when the config has no localized entry.
+pub fn checks(config: &Config) -> Vec<Check> {
+    let texts = config
+        .overseas
+        .as_ref()
+        .filter(|route| route.api == Api::SendMessageToGlobe)
+        .and_then(|route| route.message.as_ref());
+    let mut locales: Vec<&Locale> = Vec::new();
+    let template_locales = config.templates.iter().filter_map(|t| t.locale.as_ref());
+    let text_locales = texts.into_iter().flat_map(|texts| match texts {
+        MessageText::Entries { entries, .. } => {
+            entries.iter().filter_map(|e| e.locale.as_ref()).collect()
+        }
+        MessageText::Single(_) => Vec::new(),
+    });
+    for locale in template_locales.chain(text_locales) {
+        if !locales.iter().any(|seen| seen.same(locale)) {
+            locales.push(locale);
+        }
+    }
+    let mut usages: Vec<&str> = REQUIRED_USAGE_TYPES.to_vec();
+    for template in config.templates.iter() {
+        if !usages.contains(&template.usage_type.as_str()) {
+            usages.push(&template.usage_type);
+        }
+    }
+    locales
+        .into_iter()
+        .map(|locale| {
+            let mut detail = String::new();
+            for usage in &usages {
+                let template = config.templates.pick(usage, Some(locale));
+                push(
+                    &mut detail,
+                    usage,
+                    "template",
+                    &template.usage_type,
+                    template.locale.as_ref(),
+                );
+                if let Some((_, Some(entry))) = texts.map(|t| t.pick(usage, Some(locale))) {
+                    push(
+                        &mut detail,
+                        usage,
+                        "overseas text",
+                        &entry.usage_type,
+                        entry.locale.as_ref(),
+                    );
+                }
+            }
+            Check::new("locale", Verdict::Ok, detail).about(locale.as_str())
+        })
+        .collect()
+}
+
+/// `SignIn → template SignIn [zh-CN]`, `Register → template Register (default)`.
+fn push(detail: &mut String, usage: &str, kind: &str, entry: &str, locale: Option<&Locale>) {
+    if !detail.is_empty() {
+        detail.push_str("; ");
+    }
+    let locale = locale.map_or("(default)".to_string(), |l| format!("[{}]", l.as_str()));
+    detail.push_str(&format!("{usage} → {kind} {entry} {locale}"));
+}
