@@ -17,6 +17,12 @@ pub fn config() -> Value {
         .expect("tests/fixtures/config.json is JSON")
 }
 
+/// `tests/fixtures/locales.json`: a localized config (added to [`config`]) and the choice table.
+pub fn locales() -> Value {
+    serde_json::from_str(include_str!("../tests/fixtures/locales.json"))
+        .expect("tests/fixtures/locales.json is JSON")
+}
+
 /// The fixture with the top-level `fields` added or replaced.
 pub fn config_with(fields: Value) -> Value {
     with_fields(config(), fields)

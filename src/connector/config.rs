@@ -213,7 +213,7 @@ impl Checker {
         let path = |key: &str| vec![PathSegment::from("templates"), index.into(), key.into()];
         let object = self.checked(&["templates".into(), index.into()], check::object(value))?;
         let usage_type = self.non_empty_string(object.get("usageType"), &path("usageType"));
-        let locale = self.locale(object, &path("locale"));
+        let locale = self.checked(&path("locale"), locale::field(object.get("locale")));
         let code = match field(object, "templateCode") {
             // Missing, `""`, or `{}` and `{ china: "", overseas: "" }` (which `clean-deep` removes
             // whole): one empty code, refused only when the template is picked.
@@ -267,22 +267,6 @@ impl Checker {
         })
     }
 
-    /// An optional `locale` at `path`: `Some(None)` when missing or blank (`clean-deep`).
-    fn locale(
-        &mut self,
-        object: &Map<String, Value>,
-        path: &[PathSegment],
-    ) -> Option<Option<Locale>> {
-        match field(object, "locale") {
-            None => Some(None),
-            Some(Value::String(tag)) => match Locale::parse(tag) {
-                Ok(locale) => Some(Some(locale)),
-                Err(why) => self.refuse(IssueCode::InvalidString, path, why),
-            },
-            Some(other) => self.refused(path, check::expected("string", other)),
-        }
-    }
-
     fn templates(&mut self, value: Option<&Value>) -> Option<Templates> {
         let path = ["templates".into()];
         // `[]` (or only blank entries) stays an array, so the issue names the missing usage types.
@@ -314,10 +298,7 @@ impl Checker {
         // Count usage types from every entry that has one, even if another field of it is wrong,
         // so the operator is not told a template is missing when it is only mistyped. A required
         // usage type needs an entry without a locale: the template for every other language.
-        let unlocalized = |item: &&Value| {
-            item.as_object()
-                .is_some_and(|o| field(o, "locale").is_none())
-        };
+        let unlocalized = |item: &&Value| item.is_object() && !locale::given(item);
         let fallbacks: Vec<&str> = items
             .iter()
             .filter(unlocalized)
@@ -1070,5 +1051,110 @@ mod tests {
             .as_str()
             .unwrap()
             .starts_with("Invalid Aliyun SMS connector config: accessKeyId: Required"));
+    }
+
+    fn localized(templates: Value) -> Value {
+        crate::test_fixtures::config_with(json!({ "templates": templates }))
+    }
+
+    #[test]
+    fn template_locales_are_read_and_given_back() {
+        let value =
+            crate::test_fixtures::config_with(crate::test_fixtures::locales()["config"].clone());
+        let config = validate(&value).unwrap();
+        assert!(config.localized());
+        let json = config.to_json();
+        assert_eq!(json["templates"][1]["locale"], "en");
+        // `_` is read as `-`; the case stays as written.
+        assert_eq!(json["templates"][6]["locale"], "pt-BR");
+        assert!(json["templates"][0].get("locale").is_none());
+        assert_eq!(validate(&json).unwrap(), config);
+        assert!(!validate(&good()).unwrap().localized());
+    }
+
+    #[test]
+    fn blank_locales_are_no_locale() {
+        for blank in [json!(""), json!(null), json!("  ")] {
+            let value = localized(json!([
+                { "usageType": "SignIn", "templateCode": "A", "locale": blank },
+                { "usageType": "Register", "templateCode": "B" },
+                { "usageType": "ForgotPassword", "templateCode": "C" },
+                { "usageType": "Generic", "templateCode": "D" }
+            ]));
+            let config = validate(&value).unwrap_or_else(|e| panic!("{blank}: {e:?}"));
+            assert!(!config.localized(), "{blank}");
+        }
+    }
+
+    #[test]
+    fn malformed_and_mistyped_locales_are_issues_at_their_path() {
+        let value = localized(json!([
+            { "usageType": "SignIn", "templateCode": "A" },
+            { "usageType": "SignIn", "templateCode": "A2", "locale": "en US" },
+            { "usageType": "Register", "templateCode": "B", "locale": 7 },
+            { "usageType": "Register", "templateCode": "B" },
+            { "usageType": "ForgotPassword", "templateCode": "C" },
+            { "usageType": "Generic", "templateCode": "D" }
+        ]));
+        let found = issues(value);
+        assert_eq!(
+            paths(&found),
+            vec![r#"["templates",1,"locale"]"#, r#"["templates",2,"locale"]"#]
+        );
+        assert!(found[0].message.contains("BCP 47"), "{}", found[0].message);
+        assert_eq!(found[1].message, "Expected string, received number");
+    }
+
+    #[test]
+    fn duplicate_locales_are_an_issue_at_the_second() {
+        let value = localized(json!([
+            { "usageType": "SignIn", "templateCode": "A" },
+            { "usageType": "SignIn", "templateCode": "A1", "locale": "zh-CN" },
+            {},
+            { "usageType": "SignIn", "templateCode": "A2", "locale": "ZH_cn" },
+            { "usageType": "Register", "templateCode": "B", "locale": "zh-CN" },
+            { "usageType": "Register", "templateCode": "B" },
+            { "usageType": "ForgotPassword", "templateCode": "C" },
+            { "usageType": "Generic", "templateCode": "D" }
+        ]));
+        let found = issues(value);
+        assert_eq!(paths(&found), vec![r#"["templates",3,"locale"]"#]);
+        assert_eq!(
+            found[0].message,
+            "Duplicate template: SignIn already has one for locale ZH-cn"
+        );
+        // Two templates without a locale stay valid, as today: the first is picked.
+        let mut twice = good();
+        twice["templates"]
+            .as_array_mut()
+            .unwrap()
+            .push(json!({ "usageType": "SignIn", "templateCode": "LATER" }));
+        assert_eq!(
+            validate(&twice)
+                .unwrap()
+                .templates
+                .pick("SignIn", None)
+                .code,
+            TemplateCode::Single("SMS_SIGNIN".into())
+        );
+    }
+
+    #[test]
+    fn required_usage_types_need_a_template_without_locale() {
+        let value = localized(json!([
+            { "usageType": "SignIn", "templateCode": "A", "locale": "en" },
+            { "usageType": "Register", "templateCode": "B" },
+            { "usageType": "Generic", "templateCode": "D", "locale": "ja" }
+        ]));
+        let found = issues(value);
+        let messages: Vec<&str> = found.iter().map(|i| i.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            vec![
+                "UsageType (ForgotPassword) should be provided in templates.",
+                "UsageType (SignIn, Generic) needs a template without `locale`: the one for every other language."
+            ]
+        );
+        assert_eq!(paths(&found), vec![r#"["templates"]"#, r#"["templates"]"#]);
     }
 }

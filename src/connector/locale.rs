@@ -6,6 +6,10 @@
 //! among them, for templates and texts alike.
 
 use language_tags::LanguageTag;
+use serde_json::{Map, Value};
+
+use crate::connector::check::{self, Refusal};
+use crate::issue::IssueCode;
 
 /// A well-formed BCP 47 tag, compared case-insensitively (`_` read as `-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -72,10 +76,26 @@ pub fn choose<'a, T>(
         .or_else(|| entries.clone().find(|entry| tag(entry).is_none()))
 }
 
+/// A config's `locale` field: `Ok(None)` when missing, blank (`clean-deep` removes `""` and
+/// `null`) or only whitespace; the refusal for anything that is not a well-formed tag.
+pub fn field(value: Option<&Value>) -> Result<Option<Locale>, Refusal> {
+    match value {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(tag)) if tag.trim().is_empty() => Ok(None),
+        Some(Value::String(tag)) => Locale::parse(tag)
+            .map(Some)
+            .map_err(|why| (IssueCode::InvalidString, why)),
+        Some(other) => Err(check::expected("string", other)),
+    }
+}
+
+/// Whether an entry (a template, a message list item) has a `locale`, even a malformed one.
+pub fn given(entry: &Value) -> bool {
+    !matches!(field(entry.get("locale")), Ok(None))
+}
+
 /// `payload.locale` when it is a well-formed tag; anything else counts as no locale (step 4 only).
-pub fn from_payload(
-    payload: Option<&serde_json::Map<String, serde_json::Value>>,
-) -> Option<Locale> {
+pub fn from_payload(payload: Option<&Map<String, Value>>) -> Option<Locale> {
     payload?
         .get("locale")?
         .as_str()

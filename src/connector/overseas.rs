@@ -645,7 +645,7 @@ impl Fields {
                 // A Generic entry that failed its own checks is reported there, not as missing.
                 let required = items.iter().any(|item| {
                     item.get("usageType").and_then(Value::as_str) == Some(GENERIC)
-                        && item.as_object().is_some_and(|o| blank_field(o, "locale"))
+                        && !locale::given(item)
                 });
                 self.entries(entries, failed, required, true, &["message"])
             }
@@ -707,9 +707,7 @@ impl Fields {
             }
             path
         };
-        let Some(entry) = self.checked_at(&at(""), check::object(item)) else {
-            return None;
-        };
+        let entry = self.checked_at(&at(""), check::object(item))?;
         let usage_type = match entry.get("usageType").filter(|v| !is_blank(v)) {
             None => self.refuse_at(IssueCode::InvalidType, &at("usageType"), "Required"),
             Some(value) => self
@@ -719,14 +717,7 @@ impl Fields {
                 )
                 .map(str::to_string),
         };
-        let locale = match entry.get("locale").filter(|v| !is_blank(v)) {
-            None => Some(None),
-            Some(Value::String(tag)) => match Locale::parse(tag) {
-                Ok(locale) => Some(Some(locale)),
-                Err(why) => self.refuse_at(IssueCode::InvalidString, &at("locale"), why),
-            },
-            Some(other) => self.checked_at(&at("locale"), Err(check::expected("string", other))),
-        };
+        let locale = self.checked_at(&at("locale"), locale::field(entry.get("locale")));
         let must_have_code = usage_type.as_deref() == Some(GENERIC);
         let text = match entry.get("text").filter(|v| !is_blank(v)) {
             None => self.refuse_at(IssueCode::InvalidType, &at("text"), "Required"),
@@ -768,11 +759,6 @@ impl Fields {
 /// Keys as path segments.
 fn segments(path: &[&str]) -> Vec<PathSegment> {
     path.iter().map(|key| PathSegment::from(*key)).collect()
-}
-
-/// Whether `object[key]` is missing or blank.
-fn blank_field(object: &Map<String, Value>, key: &str) -> bool {
-    crate::connector::blank::field(object, key).is_none()
 }
 
 /// The object at `path` inside `object` (`[]` is `object` itself).
@@ -1129,5 +1115,95 @@ mod tests {
             }
             assert!(text.contains("overseas"), "{text}");
         }
+    }
+
+    fn list(message: Value) -> Value {
+        json!({ "api": "SendMessageToGlobe", "message": message })
+    }
+
+    #[test]
+    fn message_list_is_read_picked_and_given_back() {
+        let route = ok(list(json!([
+            { "usageType": "Generic", "text": "Code {{code}}" },
+            {},
+            { "usageType": "Generic", "locale": "ja", "text": "コード {{code}}" },
+            { "usageType": "OrganizationInvitation", "locale": "", "text": "Join: {{link}}" },
+            { "usageType": "SignIn", "locale": "pt_br", "text": "Código {{code}}" }
+        ])));
+        let message = route.message.clone().unwrap();
+        assert!(message.localized());
+        let pt = Locale::parse("pt-BR").unwrap();
+        let ja = Locale::parse("ja-JP").unwrap();
+        assert_eq!(
+            message.pick("SignIn", Some(&pt)).0.source(),
+            "Código {{code}}"
+        );
+        assert_eq!(
+            message.pick("SignIn", Some(&ja)).0.source(),
+            "コード {{code}}"
+        );
+        assert_eq!(message.pick("SignIn", None).0.source(), "Code {{code}}");
+        assert_eq!(
+            message.pick("OrganizationInvitation", Some(&ja)).0.source(),
+            "Join: {{link}}"
+        );
+        let json = route.to_json();
+        assert_eq!(json["message"][3]["locale"], "pt-br");
+        assert_eq!(ok(json), route);
+    }
+
+    #[test]
+    fn message_list_issues_have_their_paths() {
+        assert_eq!(
+            paths(list(json!([
+                { "usageType": "Generic", "text": "Code {{code}}" },
+                { "usageType": "SignIn", "locale": "e", "text": "Code {{code}}" },
+                { "usageType": "SignIn", "text": "no code" },
+                { "locale": "en", "text": "Code {{code}}" },
+                { "usageType": "Register" },
+                "text",
+                { "usageType": "Generic", "locale": "ja", "text": "{{code}" }
+            ]))),
+            vec![
+                r#"["overseas","message",1,"locale"]"#,
+                r#"["overseas","message",2,"text"]"#,
+                r#"["overseas","message",3,"usageType"]"#,
+                r#"["overseas","message",4,"text"]"#,
+                r#"["overseas","message",5]"#,
+                r#"["overseas","message",6,"text"]"#,
+            ]
+        );
+    }
+
+    #[test]
+    fn message_list_needs_generic_without_locale_and_no_duplicates() {
+        assert_eq!(
+            paths(list(json!([
+                { "usageType": "Generic", "locale": "en", "text": "Code {{code}}" }
+            ]))),
+            vec![r#"["overseas","message"]"#]
+        );
+        assert_eq!(
+            paths(list(json!([
+                { "usageType": "Generic", "text": "Code {{code}}" },
+                { "usageType": "SignIn", "locale": "en", "text": "A {{code}}" },
+                { "usageType": "SignIn", "locale": "EN", "text": "B {{code}}" },
+                { "usageType": "Generic", "text": "Again {{code}}" }
+            ]))),
+            vec![
+                r#"["overseas","message",2,"locale"]"#,
+                r#"["overseas","message",3,"usageType"]"#
+            ]
+        );
+        // A Generic entry that fails its own check is reported there, not also as missing.
+        assert_eq!(
+            paths(list(json!([{ "usageType": "Generic", "text": "no code" }]))),
+            vec![r#"["overseas","message",0,"text"]"#]
+        );
+        // What clean-deep leaves of a list of blank entries is no message at all.
+        assert_eq!(
+            paths(list(json!([{}, { "locale": "" }]))),
+            vec![r#"["overseas","message"]"#]
+        );
     }
 }

@@ -192,7 +192,7 @@ fn prepare_message<'a>(message: &Message<'_>, config: &'a Config) -> Result<Prep
     let Some(overseas) = &config.overseas else {
         return Ok(Prepared {
             route: None,
-            request: Request::SendSms(message::send_sms(&message, config, &config.sign_name)?),
+            request: Request::SendSms(message::send_sms(message, config, &config.sign_name)?),
             credentials: None,
             target: config.target(),
             entry: None,
@@ -202,7 +202,7 @@ fn prepare_message<'a>(message: &Message<'_>, config: &'a Config) -> Result<Prep
         .phone
         .is_china(config.strict_phone_region_number_check)
     {
-        let request = message::send_sms(&message, config, &config.sign_name)
+        let request = message::send_sms(message, config, &config.sign_name)
             .map_err(|failure| tagged(failure, Route::Mainland, send_sms::ACTION))?;
         return Ok(Prepared {
             route: Some(Route::Mainland),
@@ -212,7 +212,7 @@ fn prepare_message<'a>(message: &Message<'_>, config: &'a Config) -> Result<Prep
             entry: None,
         });
     }
-    let request = overseas_request(&message, config, overseas)
+    let request = overseas_request(message, config, overseas)
         .map_err(|failure| tagged(failure, Route::Overseas, overseas.api.as_str()))?;
     Ok(Prepared {
         route: Some(Route::Overseas),
@@ -552,5 +552,47 @@ mod tests {
                 .code,
             ErrorCode::InvalidResponse
         );
+    }
+
+    /// The choice table of `tests/fixtures/locales.json`, every step, both kinds of entry.
+    #[test]
+    fn localized_entries_follow_the_choice_table() {
+        let fixture = test_fixtures::locales();
+        let config = validate(&test_fixtures::config_with(fixture["config"].clone())).unwrap();
+        let cases = fixture["cases"].as_array().unwrap();
+        assert!(cases.len() >= 20);
+        for case in cases {
+            let mut payload = json!({ "code": "123456", "uiLocales": "fr" });
+            if let Some(locale) = case.get("locale") {
+                payload["locale"] = locale.clone();
+            }
+            let data = json!({ "to": case["to"], "type": case["type"], "payload": payload });
+            let prepared = prepare(&data, &config).unwrap();
+            match &prepared.request {
+                Request::SendSms(request) => {
+                    assert_eq!(request.template_code, case["templateCode"], "{case}");
+                    // The locale keys never reach the template.
+                    assert_eq!(request.template_param, r#"{"code":"123456"}"#);
+                }
+                Request::SendMessageToGlobe(request) => {
+                    assert_eq!(request.message, case["message"], "{case}")
+                }
+            }
+            let entry = serde_json::to_value(prepared.entry.as_ref().unwrap()).unwrap();
+            assert_eq!(entry, case["entry"], "{case}");
+        }
+    }
+
+    /// Without a locale in the config, results carry no `entry`, whatever the payload's locale.
+    #[test]
+    fn unlocalized_configs_add_no_entry() {
+        let config = configured(false, globe());
+        for to in ["8613012345678", "447700900123"] {
+            let data = json!({ "to": to, "type": "SignIn", "payload": { "code": "1", "name": "Ada", "locale": "zh-CN" } });
+            let prepared = prepare(&data, &config).unwrap();
+            assert_eq!(prepared.entry, None);
+            let sent = prepared.tag(Ok(sms_answer())).unwrap();
+            assert!(serde_json::to_value(&sent).unwrap().get("entry").is_none());
+        }
     }
 }

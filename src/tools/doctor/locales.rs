@@ -71,3 +71,41 @@ fn push(detail: &mut String, usage: &str, kind: &str, entry: &str, locale: Optio
     let locale = locale.map_or("(default)".to_string(), |l| format!("[{}]", l.as_str()));
     detail.push_str(&format!("{usage} → {kind} {entry} {locale}"));
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::connector::config::validate;
+    use crate::test_fixtures;
+
+    #[test]
+    fn one_check_per_configured_locale() {
+        let fixture = test_fixtures::locales();
+        let config = validate(&test_fixtures::config_with(fixture["config"].clone())).unwrap();
+        let checks = checks(&config);
+        let subjects: Vec<&str> = checks.iter().filter_map(|c| c.subject.as_deref()).collect();
+        assert_eq!(
+            subjects,
+            ["en", "zh-TW", "zh-CN", "zh", "pt-BR", "pt-PT", "ja", "fr"]
+        );
+        assert!(checks
+            .iter()
+            .all(|c| c.name == "locale" && c.verdict == Verdict::Ok));
+        let ja = &checks[6].detail;
+        assert!(ja.contains("SignIn → template SignIn (default)"), "{ja}");
+        assert!(
+            ja.contains("MfaVerification → template Generic [ja]"),
+            "{ja}"
+        );
+        assert!(ja.contains("Register → overseas text Generic [ja]"), "{ja}");
+        let pt = &checks[4].detail;
+        assert!(pt.contains("SignIn → overseas text SignIn [pt-BR]"), "{pt}");
+        assert!(pt.contains("Register → template Register [pt-BR]"), "{pt}");
+    }
+
+    #[test]
+    fn nothing_without_locales() {
+        let config = validate(&test_fixtures::config()).unwrap();
+        assert!(checks(&config).is_empty());
+    }
+}
