@@ -11,14 +11,15 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 
 const USAGE = `Usage:
-  connector-aliyun-sms-wasm send --config <config.json> --to <phone> [--type <usageType>] [--code <code>]
+  connector-aliyun-sms-wasm send --config <config.json> --to <phone> [--type <usageType>] [--code <code>] [--locale <tag>]
   connector-aliyun-sms-wasm doctor --config <config.json> [--json]
   connector-aliyun-sms-wasm status --config <config.json> --to <phone> --biz-id <id> [--date YYYYMMDD] [--json]
   connector-aliyun-sms-wasm --help
 
 send    Sends one verification message through Aliyun SMS with this connector, exactly as Logto
-        would, says which route (mainland settings or the overseas route) and
-        which API it used, then prints the status command for it.
+        would, says which route (mainland settings or the overseas route), which API
+        and which template or text (usage type and locale, or "default") it used, then prints
+        the status command for it.
 doctor  Checks the config against Aliyun without sending anything: the config, the endpoint and
         the clock, the credentials, the signature name and every template code, and the same
         for an overseas route (for SendMessageToGlobe: its sender ID and message texts). One
@@ -35,6 +36,8 @@ Options:
   -t, --to <phone>      Recipient, e.g. "+86 130 1234 5678" or 13012345678.
       --type <type>     send: template usage type (default SignIn). Unknown types use Generic.
       --code <code>     send: verification code to send (default: a random 6-digit code).
+      --locale <tag>    send: the user's language (BCP 47, e.g. zh-CN), passed as Logto passes
+                        it (payload.locale); picks a template or text with that locale.
       --biz-id <id>     status: the BizId send printed (Aliyun's receipt id).
       --date <YYYYMMDD> status: the day it was sent, Asia/Shanghai time (default: today there).
       --json            doctor, status: print one JSON object instead of lines.
@@ -45,7 +48,7 @@ Exit status: 0 sent, nothing failed, or the status query answered (whatever the 
 
 /** Which options each command takes (besides --help). */
 const COMMAND_OPTIONS = {
-  send: ['config', 'to', 'type', 'code'],
+  send: ['config', 'to', 'type', 'code', 'locale'],
   doctor: ['config', 'json'],
   status: ['config', 'to', 'biz-id', 'date', 'json'],
 };
@@ -74,6 +77,7 @@ function parseCommandLine(argv) {
         to: { type: 'string', short: 't' },
         type: { type: 'string' },
         code: { type: 'string' },
+        locale: { type: 'string' },
         'biz-id': { type: 'string' },
         date: { type: 'string' },
         json: { type: 'boolean' },
@@ -96,6 +100,7 @@ function parseCommandLine(argv) {
   if (command === 'send') {
     if (values.type === '') throw new UsageError('--type must not be empty.');
     if (values.code !== undefined && values.code === '') throw new UsageError('--code must not be empty.');
+    if (values.locale !== undefined && values.locale.trim() === '') throw new UsageError('--locale must not be empty.');
   }
   if (command === 'status') {
     if (!values['biz-id']?.trim()) throw new UsageError('Missing --biz-id <id> (the BizId send printed).');
@@ -158,6 +163,13 @@ const isConnectorError = (error) =>
 const describeRoute = ({ route, api } = {}, fallbackApi = 'SendSms') =>
   route === undefined ? `top-level settings (${api ?? fallbackApi})` : `${route} route (${api ?? fallbackApi})`;
 
+/** "SignIn [zh-CN]", "Generic (default)"; without `entry`, the config has no locale. */
+const describeEntry = (entry) => {
+  if (entry === undefined) return 'default (the config has no locale)';
+  const what = entry.usageType ?? 'the one overseas text';
+  return entry.locale === undefined ? `${what} (default)` : `${what} [${entry.locale}]`;
+};
+
 function reportConnectorError(error) {
   const { data } = error;
   err(`Failed: ${error.code}`);
@@ -199,7 +211,9 @@ async function send(options, config) {
     const { connector, manifest } = await loadConnector(async () => config);
     out(`${manifest.name}@${manifest.version}: sending a ${options.type} message to ${options.to} (code ${code})`);
     // No config argument: the connector asks getConfig, as it does inside Logto.
-    const result = await connector.sendMessage({ to: options.to, type: options.type, payload: { code } });
+    // Logto's payload: the code, and the user's language as `locale` and `uiLocales`.
+    const payload = options.locale === undefined ? { code } : { code, locale: options.locale, uiLocales: options.locale };
+    const result = await connector.sendMessage({ to: options.to, type: options.type, payload });
     const globe = result?.ResponseCode !== undefined;
     if (globe) {
       // SendMessageToGlobe's answer.
@@ -213,6 +227,7 @@ async function send(options, config) {
       if (result?.Message && result.Message !== 'OK') out(`  Message: ${result.Message}`);
     }
     out(`Route: ${describeRoute(result, globe ? 'SendMessageToGlobe' : 'SendSms')}`);
+    out(`Entry: ${describeEntry(result?.entry)}`);
     if (result?.BizId) {
       const words = ['status', '--config', options.config, '--to', options.to, '--biz-id', result.BizId];
       words.push('--date', shanghaiDate());

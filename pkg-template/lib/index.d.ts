@@ -32,6 +32,12 @@ export type AliyunSmsTemplate = {
    */
   usageType: string;
   /**
+   * The language of this template, a BCP 47 tag (`en`, `zh-CN`, `pt-BR`; case-insensitive, `_`
+   * read as `-`), chosen by the message's `payload.locale`. Empty or `null`: no locale, the
+   * template for every other language (each required usage type needs one).
+   */
+  locale?: string | null;
+  /**
    * Aliyun's template code (`SMS_…`), or one per region. `""` is accepted (as in the official
    * connector), but a send that picks an empty code fails with `invalid_config`; left out or
    * `null` is the same as `""` (Logto's `clean-deep` removes `""`). Otherwise no leading or
@@ -125,6 +131,22 @@ export type OverseasApi = 'SendMessageToGlobe' | 'SendSms';
 export type OverseasMessageText = string;
 
 /**
+ * One entry of the list form of an overseas `message`: a text for a usage type and, optionally,
+ * a language (BCP 47, chosen by `payload.locale` as templates are).
+ */
+export type OverseasMessageEntry = {
+  usageType: string;
+  locale?: string | null;
+  text: OverseasMessageText;
+};
+
+/** The three forms of an overseas `message`. */
+export type OverseasMessage =
+  | OverseasMessageText
+  | Record<string, OverseasMessageText>
+  | OverseasMessageEntry[];
+
+/**
  * The optional route for numbers outside mainland China (docs/worldwide.md). `null`, `{}` or an
  * object of only empty values mean no route, as do empty fields their default.
  */
@@ -144,10 +166,11 @@ export type OverseasRouteConfig = {
   /** Sender ID (`SendMessageToGlobe`): at most 11 letters and digits, or at most 15 digits. */
   from?: string | null;
   /**
-   * Required for `SendMessageToGlobe`. One text with `{{code}}`, or one per usage type with a
-   * required `Generic` (with `{{code}}`; other entries need `{{code}}` or `{{link}}`).
+   * Required for `SendMessageToGlobe`. One text with `{{code}}`; one per usage type with a
+   * required `Generic` (with `{{code}}`; other entries need `{{code}}` or `{{link}}`); or a list
+   * of entries with locales, which needs a `Generic` entry without `locale`.
    */
-  message?: OverseasMessageText | Record<string, OverseasMessageText> | null;
+  message?: OverseasMessage | null;
   /** `SendSms` only. Default: the top-level `signName`. */
   signName?: string | null;
 };
@@ -162,13 +185,15 @@ export type ParsedOverseasRouteConfig = {
   regionId: string;
   signatureVersion: SignatureVersion;
   from?: string;
-  message?: OverseasMessageText | Record<string, OverseasMessageText>;
+  message?: OverseasMessage;
   signName: string;
 };
 
 /** A template after validation: `type` filled in. */
 export type ParsedAliyunSmsTemplate = {
   usageType: string;
+  /** Present only when given (`_` read as `-`). */
+  locale?: string;
   templateCode: string | RegionalTemplateCode;
   type: SmsTemplateType;
 };
@@ -247,10 +272,22 @@ export type AliyunSmsConfigGuard = Readonly<{
   parse: (input: unknown) => ParsedAliyunSmsConfig;
 }>;
 
-/** Which route and API a message took; present only when an overseas route is configured. */
+/** Which configured template or overseas text served a message. */
+export type EntryInfo = {
+  /** Absent for the overseas route's one text for every message. */
+  usageType?: string;
+  /** The entry's `locale`; absent for the entry without one (the default). */
+  locale?: string;
+};
+
+/**
+ * Which route and API a message took (present only when an overseas route is configured), and
+ * which entry served it (present only when the config has a `locale` anywhere).
+ */
 export type RouteInfo = {
   route?: 'mainland' | 'overseas';
   api?: OverseasApi;
+  entry?: EntryInfo;
 };
 
 /** What a successful `SendSms` resolves to: Aliyun's answer. */
@@ -350,7 +387,7 @@ export declare function isChinaNumber(to: string, strict?: boolean): boolean;
 /** One doctor check. `fail`: a send will not work; `warn`: it may not, or it was not checked. */
 export type DoctorCheck = {
   /** `from` and `message`: an overseas route with `SendMessageToGlobe` only. */
-  name: 'config' | 'endpoint' | 'clock' | 'credentials' | 'signName' | 'template' | 'from' | 'message';
+  name: 'config' | 'endpoint' | 'clock' | 'credentials' | 'signName' | 'template' | 'from' | 'message' | 'locale';
   /** The template code a `template` check is about (`(empty)` for an empty code), or the usage type of a `message` text. */
   subject?: string;
   /** `overseas`: a check of the overseas route's account or texts; absent for the top level's. */

@@ -642,10 +642,13 @@ impl Fields {
                         None => failed = true,
                     }
                 }
-                // A Generic entry that failed its own checks is reported there, not as missing.
-                let required = items.iter().any(|item| {
-                    item.get("usageType").and_then(Value::as_str) == Some(GENERIC)
-                        && !locale::given(item)
+                // A Generic entry that failed its own checks is reported there, not as missing;
+                // so is an entry without a readable usage type, which may have been meant as it.
+                let required = items.iter().filter(|item| !is_blank(item)).any(|item| {
+                    match item.get("usageType").and_then(Value::as_str) {
+                        Some(usage) => usage == GENERIC && !locale::given(item),
+                        None => true,
+                    }
                 });
                 self.entries(entries, failed, required, true, &["message"])
             }

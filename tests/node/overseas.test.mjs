@@ -499,7 +499,9 @@ describe('config issues under ["overseas", ...]', () => {
       [{ ...route(), message: 'no code here' }, 'overseas.message'],
       [{ ...route(), message: 'unclosed {{code' }, 'overseas.message'],
       [{ ...route(), message: '{{code}} {{no-dashes}}' }, 'overseas.message'],
-      [{ ...route(), message: ['{{code}}'] }, 'overseas.message'],
+      // A list is the form with locales (issue 20): the entry that is not one is named.
+      [{ ...route(), message: ['{{code}}'] }, 'overseas.message.0'],
+      [{ ...route(), message: [{ usageType: 'SignIn', text: '{{code}}' }] }, 'overseas.message'],
       [{ ...route(), message: { SignIn: '{{code}}' } }, 'overseas.message.Generic'],
       [{ ...route(), message: { Generic: 'only {{link}}' } }, 'overseas.message.Generic'],
       [{ ...route(), message: { Generic: '{{code}}', SignIn: 'plain' } }, 'overseas.message.SignIn'],
