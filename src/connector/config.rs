@@ -289,11 +289,11 @@ impl Checker {
         }
         // An entry with nothing in it is skipped: `clean-deep` drops it from the array. Paths keep
         // the index the operator wrote.
-        let parsed: Vec<Option<Template>> = items
+        let parsed: Vec<(usize, Option<Template>)> = items
             .iter()
             .enumerate()
             .filter(|(_, item)| !is_blank(item))
-            .map(|(index, item)| self.template(item, index))
+            .map(|(index, item)| (index, self.template(item, index)))
             .collect();
         // Count usage types from every entry that has one, even if another field of it is wrong,
         // so the operator is not told a template is missing when it is only mistyped. A required
@@ -333,23 +333,23 @@ impl Checker {
                 ),
             );
         }
-        let all: Vec<Template> = parsed.into_iter().collect::<Option<_>>()?;
         // Two templates for one usage type and one locale: the second could never be picked.
+        // Checked among the templates that parsed, so it is reported beside their other issues.
         let mut duplicate = false;
-        for (index, template) in all.iter().enumerate() {
+        for (at, (index, template)) in parsed.iter().enumerate() {
+            let Some(template) = template else { continue };
             let Some(locale) = &template.locale else {
                 continue;
             };
-            let earlier = all.iter().take(index).any(|other| {
+            let earlier = parsed.iter().take(at).flat_map(|(_, t)| t).any(|other| {
                 other.usage_type == template.usage_type
                     && other.locale.as_ref().is_some_and(|l| l.same(locale))
             });
             if earlier {
                 duplicate = true;
-                let at = written_index(items, index);
                 self.report(
                     IssueCode::Custom,
-                    &[path[0].clone(), at.into(), "locale".into()],
+                    &[path[0].clone(), (*index).into(), "locale".into()],
                     format!(
                         "Duplicate template: {} already has one for locale {}",
                         template.usage_type,
@@ -358,6 +358,7 @@ impl Checker {
                 );
             }
         }
+        let all: Vec<Template> = parsed.into_iter().map(|(_, t)| t).collect::<Option<_>>()?;
         if duplicate {
             return None;
         }
@@ -571,17 +572,6 @@ fn redacted(mut issues: Vec<Issue>, object: &Map<String, Value>) -> Vec<Issue> {
 }
 
 /// A number as written, anything else by its type: never megabytes of echoed input.
-/// The index the operator wrote for the `n`th template that is not blank (blank ones are skipped,
-/// as `clean-deep` drops them).
-fn written_index(items: &[Value], n: usize) -> usize {
-    items
-        .iter()
-        .enumerate()
-        .filter(|(_, item)| !is_blank(item))
-        .nth(n)
-        .map_or(n, |(index, _)| index)
-}
-
 fn described(value: &Value) -> String {
     match value {
         Value::Number(n) => clip(&n.to_string()),

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, describe, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
-import { fixturePath } from '../support/fixtures.mjs';
+import { fixturePath, readFixture } from '../support/fixtures.mjs';
 import {
   createLogtoInstance,
   extractConnector,
@@ -65,7 +65,13 @@ async function checkInstance(instance) {
   server.respondNext('ok');
   server.respondNext({ aliyunError: 'isv.BUSINESS_LIMIT_CONTROL', message: 'triggers minute flow control' });
   const source = readFileSync(CHECK_SCRIPT, 'utf8');
-  const run = await runInInstance(instance, 'logto-instance-check', source, [server.url, KEY_ID, SECRET, fixturePath('config.json')]);
+  const run = await runInInstance(instance, 'logto-instance-check', source, [
+    server.url,
+    KEY_ID,
+    SECRET,
+    fixturePath('config.json'),
+    fixturePath('locales.json'),
+  ]);
   run.requests = [...server.requests];
   return run;
 }
@@ -153,14 +159,32 @@ function instanceTests(context) {
     assert.equal(run.result.sendOk.ok, true, JSON.stringify(run.result.sendOk.error));
     assert.equal(run.result.sendOk.value.Code, 'OK');
     assert.equal(typeof run.result.sendOk.value.BizId, 'string');
-    assert.equal(run.requests.length, 2, 'two requests reached the server');
-    for (const request of run.requests) {
+    // Then the localized sends of the next test.
+    const sends = run.requests.slice(0, 2);
+    for (const request of sends) {
       assert.equal(request.verified, true, `server-side signature check: ${request.outcome?.code}`);
       assert.equal(request.params.PhoneNumbers, '8613012345678');
       assert.equal(request.params.TemplateCode, 'SMS_SIGNIN');
       assert.deepEqual(JSON.parse(request.params.TemplateParam), { code: '246810' });
     }
-    assert.equal(run.requests[0].outcome.code, 'OK', 'the server accepted the first request on its own checks');
+    assert.equal(sends[0].outcome.code, 'OK', 'the server accepted the first request on its own checks');
+  });
+
+  test('payload.locale picks the localized template, by the choice table (tests/fixtures/locales.json)', () => {
+    const { run } = context();
+    assertRan(run);
+    const cases = readFixture('locales.json').cases.filter((row) => row.templateCode !== undefined);
+    assert.equal(run.result.localized.length, cases.length);
+    const requests = run.requests.slice(2);
+    assert.equal(requests.length, cases.length, 'one request per case');
+    cases.forEach((row, index) => {
+      const sent = run.result.localized[index];
+      assert.equal(sent.ok, true, `${JSON.stringify(row)}: ${JSON.stringify(sent.error)}`);
+      assert.deepEqual(sent.value.entry, row.entry, JSON.stringify(row));
+      assert.equal(requests[index].verified, true);
+      assert.equal(requests[index].params.TemplateCode, row.templateCode, JSON.stringify(row));
+      assert.deepEqual(JSON.parse(requests[index].params.TemplateParam), { code: '123456' });
+    });
   });
 
   test("rate limit rejects with the instance's own ConnectorError, rate_limit_exceeded", () => {

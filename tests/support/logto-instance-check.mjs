@@ -3,16 +3,17 @@
 // in Logto core. It drives the connectors in ./connectors/ through @logto/cli's own loader
 // (the code Logto core uses) and writes what it saw, as JSON, to the file named by argv[2].
 //
-//   node logto-instance-check.mjs <result.json> <server url> <access key id> <access key secret> <config fixture>
+//   node logto-instance-check.mjs <result.json> <server url> <access key id> <access key secret> <config fixture> <locales fixture>
 //
-// <config fixture> is the absolute path of tests/fixtures/config.json, the shared four-template config.
+// <config fixture> is the absolute path of tests/fixtures/config.json, the shared four-template config;
+// <locales fixture> that of tests/fixtures/locales.json, the localized templates and their choice table.
 //
 // It asserts nothing itself: the test reads the JSON and decides.
 
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 
-const [resultFile, serverUrl, accessKeyId, accessKeySecret, configFixture] = process.argv.slice(2);
+const [resultFile, serverUrl, accessKeyId, accessKeySecret, configFixture, localesFixture] = process.argv.slice(2);
 const CONNECTOR_ID = 'aliyun-short-message-service';
 
 const logs = [];
@@ -131,6 +132,18 @@ try {
     result.sendOk = await settle(rawConnector.sendMessage(message));
     result.sendRateLimited = await settle(rawConnector.sendMessage(message));
     result.configCalls = configCalls;
+
+    // The choice table's mainland cases (templates, not the overseas texts), with the user's
+    // language in `payload.locale` as Logto core passes it.
+    const locales = JSON.parse(await readFile(localesFixture, 'utf8'));
+    const localized = { ...goodConfig, templates: locales.config.templates };
+    const { rawConnector: localizedConnector } = await cli.buildRawConnector(factory, async () => localized);
+    result.localized = [];
+    for (const entry of locales.cases.filter((row) => row.templateCode !== undefined)) {
+      const payload = { code: '123456', uiLocales: 'fr' };
+      if (Object.hasOwn(entry, 'locale')) payload.locale = entry.locale;
+      result.localized.push(await settle(localizedConnector.sendMessage({ to: entry.to, type: entry.type, payload })));
+    }
   }
 } catch (error) {
   result.crash = describeError(error);
