@@ -138,7 +138,10 @@ async function coldStart() {
 // hard-codes https://dysmsapi.aliyuncs.com/, so it is measured over HTTPS only.
 const TRANSPORTS = {
   https: ['ours', 'floor', 'theirs', 'fetch', 'got', 'https'],
-  http: ['ours', 'floor', 'fetch'],
+  // `ours-localized`: ours with 45 templates (four locales per usage type) and a `payload.locale`
+  // found at the choice rule's third step; `ours-localized-none` the same config and no locale
+  // (only the rule's last step): their ratio is what the choice costs.
+  http: ['ours', 'ours-localized', 'ours-localized-none', 'floor', 'fetch'],
 };
 
 async function perMessage(cert, server) {
@@ -227,7 +230,17 @@ async function perMessage(cert, server) {
       floorRatios[`${transport}:${mode}`] = { median: median(perRound), spread: spread(perRound), perRound };
     }
   }
-  return { routing: oursProbe.mechanism, bodies, sequentialSendsPerImpl: p.rounds * p.seq, summary, floorRatios, raw };
+  // What choosing among localized templates costs, per round (HTTP): against the same config
+  // without a payload locale (the choice alone), and against `ours` (the larger config too).
+  const localizedRatios = {};
+  for (const [name, base] of [['choice', 'ours-localized-none'], ['config', 'ours']]) {
+    for (const mode of ['seq', 'conc']) {
+      const reference = raw[`http:${base}`].map((r) => r[`${mode}CpuUs`]);
+      const perRound = raw['http:ours-localized'].map((r, i) => r[`${mode}CpuUs`] / reference[i]);
+      localizedRatios[`${name}:${mode}`] = { median: median(perRound), spread: spread(perRound), perRound };
+    }
+  }
+  return { routing: oursProbe.mechanism, bodies, sequentialSendsPerImpl: p.rounds * p.seq, summary, floorRatios, localizedRatios, raw };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -341,6 +354,12 @@ function report() {
     row('Client CPU per send, 100 concurrent HTTPS', fmt.us(t('ours').concCpuUs), fmt.us(t('theirs').concCpuUs), others(t, 'concCpuUs', fmt.us), fmt.x(t('ours').concCpuUs / t('theirs').concCpuUs));
     row('Client CPU per send, sequential HTTP', fmt.us(h('ours').seqCpuUs), '', others(h, 'seqCpuUs', fmt.us), '');
     row('Client CPU per send, 100 concurrent HTTP', fmt.us(h('ours').concCpuUs), '', others(h, 'concCpuUs', fmt.us), '');
+    for (const [mode, label] of [['seq', 'sequential'], ['conc', `${plan.message.conc} concurrent`]]) {
+      const choice = s.message.localizedRatios[`choice:${mode}`];
+      const config = s.message.localizedRatios[`config:${mode}`];
+      row(`  45 localized templates, zh-HK / no locale, HTTP ${label}`, fmt.us(h('ours-localized')[`${mode}CpuUs`]), '', `no locale ${fmt.us(h('ours-localized-none')[`${mode}CpuUs`])}; spread ${fmt.pct(choice.spread)}`, fmt.x3(choice.median));
+      row(`  45 localized templates, zh-HK / ours (9), HTTP ${label}`, '', '', `spread ${fmt.pct(config.spread)}`, fmt.x3(config.median));
+    }
     for (const [key, label] of [['https:seq', 'HTTPS sequential'], ['https:conc', 'HTTPS 100 concurrent'], ['http:seq', 'HTTP sequential'], ['http:conc', 'HTTP 100 concurrent']]) {
       row(`  ours / floor (fetch + AbortSignal.timeout), ${label}`, '', '', `per-round spread ${fmt.pct(r[key].spread)}`, fmt.x3(r[key].median));
     }

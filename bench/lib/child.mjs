@@ -39,6 +39,27 @@ export const baseConfig = Object.freeze({
 });
 
 /** What Logto passes to sendMessage for a sign-in code. */
+/**
+ * `baseConfig` with four localized templates per usage type besides the default one, for
+ * 'ours-localized': what the choice by `payload.locale` costs per send.
+ */
+export const localizedConfig = Object.freeze({
+  ...baseConfig,
+  templates: [
+    ...baseConfig.templates,
+    ...usageTypes.flatMap((usageType) =>
+      ['en', 'ja', 'zh-TW', 'zh-CN'].map((locale) => ({ usageType, locale, templateCode: 'SMS_154950909' }))
+    ),
+  ],
+});
+
+/** For 'ours-localized': `zh-HK` is found only at the rule's third step (the first `zh-*`). */
+export const localizedMessage = Object.freeze({
+  to: '13800138000',
+  type: 'SignIn',
+  payload: { code: '123456', locale: 'zh-HK' },
+});
+
 export const message = Object.freeze({
   to: '13800138000',
   type: 'SignIn',
@@ -107,6 +128,18 @@ export async function makeSender(impl, { url, floorBody }) {
     // node:https / node:http that honours `signal` and never follows redirects.
     globalThis.fetch = nodeFetch;
     return makeSender('ours', { url, floorBody });
+  }
+  if (impl === 'ours-localized' || impl === 'ours-localized-none') {
+    // The same config; with `zh-HK` the rule runs all four steps, without a locale only the last.
+    const connector = await loadConnector('ours', { ...localizedConfig, endpoint: url });
+    const withLocale = impl === 'ours-localized';
+    const sent = withLocale ? localizedMessage : { ...localizedMessage, payload: { code: '123456' } };
+    return async () => {
+      const result = await connector.sendMessage(sent);
+      if (result?.Code !== 'OK' || result.entry?.locale !== (withLocale ? 'zh-TW' : undefined)) {
+        throw new Error(`unexpected result ${JSON.stringify(result)}`);
+      }
+    };
   }
   if (impl === 'ours' || impl === 'theirs') {
     // With the real host name routed to the server, both connectors get the very same config
