@@ -40,7 +40,7 @@ const ERROR_CLASSES = new Set([
   'rate_limit_exceeded',
   'usage_limit_exceeded',
 ]);
-const SEE_SLUGS = new Set(['templates', 'v3-sts', 'endpoints', 'credentials']);
+const SEE_SLUGS = new Set(['templates', 'v3-sts', 'endpoints', 'credentials', 'message-authentication']);
 
 /**
  * Each file with regions: its language, how much detail its tables carry, the regions it must
@@ -63,6 +63,7 @@ const TARGETS = [
       'v3-sts': ['Signature V3 and STS', 'signature-v3-and-sts.md'],
       endpoints: ['Known endpoints', 'endpoints.md'],
       credentials: ['Credentials without long-lived keys', 'credentials.md'],
+      'message-authentication': ['Message Authentication Service', 'message-authentication.md'],
     },
   },
   {
@@ -80,6 +81,7 @@ const TARGETS = [
       templates: ['Fill in the connector settings', '#fill-in-the-connector-settings'],
       'v3-sts': ['Signature version and temporary credentials', '#signature-version-and-temporary-credentials'],
       credentials: ['Credentials without a stored AccessKey', '#credentials-without-a-stored-accesskey'],
+      'message-authentication': ['Codes without an approved signature', '#codes-without-an-approved-signature'],
     },
   },
   {
@@ -91,6 +93,7 @@ const TARGETS = [
       templates: ['Connector-Einstellungen ausfüllen', '#connector-einstellungen-ausfüllen'],
       'v3-sts': ['Signaturversion und STS-Zugangsdaten', '#signaturversion-und-sts-zugangsdaten'],
       credentials: ['Zugangsdaten ohne gespeicherten AccessKey', '#zugangsdaten-ohne-gespeicherten-accesskey'],
+      'message-authentication': ['Codes ohne freigegebene Signatur', '#codes-ohne-freigegebene-signatur'],
     },
   },
 ];

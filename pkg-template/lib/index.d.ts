@@ -24,6 +24,12 @@ export type RegionalTemplateCode = {
 /** How requests are signed: `v1` RPC signature 1.0 (HMAC-SHA1), `v3` ACS3-HMAC-SHA256. */
 export type SignatureVersion = 'v1' | 'v3';
 
+/**
+ * The API for mainland China numbers: `SendSms` (approved signature and templates) or
+ * `SendSmsVerifyCode` (Aliyun's Message Authentication Service: system signature and templates).
+ */
+export type MainlandApi = 'SendSms' | 'SendSmsVerifyCode';
+
 /** A template as written in the connector config. */
 export type AliyunSmsTemplate = {
   /**
@@ -77,7 +83,8 @@ export type AliyunSmsConfig = {
   signatureVersion?: SignatureVersion | null;
   /** Non-empty, no leading or trailing whitespace; shared by all templates. */
   signName: string;
-  /** Must include the usage types `Register`, `SignIn`, `ForgotPassword` and `Generic`. */
+  /** Must include the usage types `Register`, `SignIn`, `ForgotPassword` and `Generic`; with
+   * `api: 'SendSmsVerifyCode'`, `[]` (or leaving it out) means the system templates. */
   templates: AliyunSmsTemplate[];
   /** Default `false`. */
   strictPhoneRegionNumberCheck?: boolean | null;
@@ -112,6 +119,11 @@ export type AliyunSmsConfig = {
   roleName?: string | null;
   /** `ecs_ram_role`: default `http://100.100.100.200/`; also `http://` to exactly that address. */
   ecsMetadataEndpoint?: string | null;
+  /**
+   * Default `SendSms`. `SendSmsVerifyCode`: endpoint default `https://dypnsapi.aliyuncs.com/`,
+   * a system `signName`, mainland China numbers only (others take `overseas`).
+   */
+  api?: MainlandApi | null;
 };
 
 /** The API an overseas route calls. */
@@ -208,6 +220,8 @@ export type ParsedAliyunSmsConfig = {
   stsEndpoint?: string;
   roleName?: string;
   ecsMetadataEndpoint?: string;
+  /** Present only when it is `SendSmsVerifyCode` (then `templates` lists the templates in force). */
+  api?: MainlandApi;
 };
 
 /** The kind of a config problem, named after zod's issue codes. */
