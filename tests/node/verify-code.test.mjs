@@ -14,11 +14,13 @@ import { fileURLToPath } from 'node:url';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import Dypnsapi, * as $Dypnsapi from '@alicloud/dypnsapi20170525';
+import { doctor } from '../../pkg/lib/index.js';
 import * as OpenApi from '@alicloud/openapi-core';
 import cleanDeep from 'clean-deep';
 
 import { GLOBE_API, VERIFY_CODE_API, startAliyunServer } from '../support/aliyun-server.mjs';
 import { NETWORK_BOUND_MS, settlesWithin } from '../support/bounds.mjs';
+import { cli, shellWords, writeConfig } from '../support/cli.mjs';
 import { errorTexts, expectConnectorError, loadConnector } from '../support/harness.mjs';
 import { startMetadataServer } from '../support/metadata-server.mjs';
 import { OIDC_PROVIDER_ARN, ROLE_ARN, startStsServer } from '../support/sts-server.mjs';
@@ -59,7 +61,7 @@ before(async () => {
     credentials: keys,
     securityTokens: tokens,
     expirations,
-    actions: [VERIFY_CODE_API.action],
+    actions: [VERIFY_CODE_API.action, 'QuerySendDetails'],
     signNames: [SYSTEM_SIGN],
     // The SDK's V1 nonces are not UUIDs; the connector's are checked in send.test.mjs.
     anyNonce: true,
@@ -146,7 +148,8 @@ describe("the request, next to Alibaba Cloud's SDK", () => {
       }
       // Both were accepted as sends with the same content.
       const [first, second] = dypns.verifyCodes;
-      assert.deepEqual({ ...first, bizId: 0, requestId: 0 }, { ...second, bizId: 0, requestId: 0 });
+      const same = (sent) => ({ ...sent, bizId: 0, requestId: 0, sentAt: 0 });
+      assert.deepEqual(same(first), same(second));
     });
   }
 
@@ -403,4 +406,70 @@ test('1,000 concurrent sends: all verified, distinct nonces, each code once', as
   const codes = dypns.requests.map((r) => JSON.parse(r.params.TemplateParam).code).sort();
   assert.deepEqual(codes, Array.from({ length: CONCURRENT }, (_, i) => `c-${i}`).sort());
   assert.equal(new Set(results.map((r) => r.value.Model.BizId)).size, CONCURRENT);
+});
+
+describe('the operator tools', () => {
+  test('doctor: the key, endpoint and clock through dypnsapi QuerySendDetails; warn lines for what it cannot check; no send', async () => {
+    for (const signatureVersion of ['v1', 'v3']) {
+      dypns.reset();
+      const report = await doctor(config({ signatureVersion }));
+      const line = (name) => report.checks.find((check) => check.name === name);
+      assert.equal(report.ok, true, JSON.stringify(report));
+      assert.equal(line('credentials').verdict, 'ok');
+      assert.match(line('credentials').detail, /QuerySendDetails \(dypnsapi\)/);
+      assert.equal(line('endpoint').verdict, 'ok');
+      assert.equal(line('clock').verdict, 'ok');
+      assert.equal(line('signName').verdict, 'warn');
+      assert.match(line('signName').detail, /cannot be checked without sending/);
+      const templates = report.checks.filter((check) => check.name === 'template');
+      assert.deepEqual(templates.map((check) => [check.subject, check.verdict]), [
+        ['100001', 'warn'],
+        ['100002', 'warn'],
+        ['100003', 'warn'],
+        ['100005', 'warn'],
+      ]);
+      assert.deepEqual(dypns.requests.map((r) => [r.action, r.verified]), [['QuerySendDetails', true]]);
+      assert.equal(dypns.verifyCodes.length, 0, 'nothing sent');
+    }
+    const refused = await doctor(config({ accessKeySecret: 'not-the-secret' }));
+    assert.equal(refused.ok, false);
+    assert.equal(refused.checks.find((check) => check.name === 'credentials').verdict, 'fail');
+    assert.equal(JSON.stringify(refused).includes(KEY.accessKeySecret), false);
+  });
+
+  test('the CLI: send prints the API and the status command; status looks the code up in dypnsapi', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'aliyun-mas-cli-'));
+    try {
+      const file = writeConfig(dir, config());
+      const sent = await cli(['send', '--config', file, '--to', '+86 130 1234 5678', '--code', '246810']);
+      assert.equal(sent.status, 0, sent.output);
+      const [record] = dypns.verifyCodes;
+      assert.equal(JSON.parse(record.templateParam).code, '246810');
+      assert.match(sent.stdout, new RegExp(`Sent: Code=OK RequestId=${record.requestId} BizId=${record.bizId.replace('^', '\\^')}`));
+      assert.match(sent.stdout, /Route: top-level settings \(SendSmsVerifyCode\)/);
+      const line = sent.stdout.split('\n').find((text) => text.startsWith('Delivery status: '));
+      assert.ok(line, sent.stdout);
+      const words = shellWords(line.slice('Delivery status: '.length)).slice(1);
+      const status = await cli(words);
+      assert.equal(status.status, 0, status.output);
+      assert.match(status.stdout, /: delivered/);
+      assert.match(status.stdout, /template +100001/);
+      assert.match(status.stdout, /API +SendSmsVerifyCode/);
+      const query = dypns.requests.at(-1);
+      assert.equal(query.action, 'QuerySendDetails');
+      assert.equal(query.verified, true);
+      assert.equal(query.params.PhoneNumber, '13012345678');
+      const json = await cli([...words, '--json']);
+      assert.equal(json.status, 0, json.output);
+      const answer = JSON.parse(json.stdout);
+      assert.equal(answer.state, 'delivered');
+      assert.equal(answer.api, 'SendSmsVerifyCode');
+      const unknown = await cli(['status', '--config', file, '--to', '13012345678', '--biz-id', 'nothing^0']);
+      assert.equal(unknown.status, 0, unknown.output);
+      assert.match(unknown.stdout, /not found/);
+      for (const result of [sent, status, json, unknown]) assert.equal(result.output.includes(KEY.accessKeySecret), false);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
 });

@@ -59,7 +59,9 @@
 // INVALID_PARAMETERS), `SignName` in `signNames` when given (else INVALID_PARAMETERS), and a
 // `TemplateParam` of string values. OK answers carry `Success: true` and
 // `Model: { BizId, OutId?, RequestId }`; `{ aliyunError }` modes add `Success: false`. Accepted
-// sends land in `server.verifyCodes`.
+// sends land in `server.verifyCodes`. Such an instance may also serve dypnsapi's read-only
+// `QuerySendDetails` (list it in `actions`): the same parameters as the SMS product's, the records
+// of those sends under `Model` (delivered unless `setDelivery(bizId, …)` says otherwise).
 //
 // Standalone: `node tests/support/aliyun-server.mjs [--port 0] [--access-key-id ID]
 // [--access-key-secret SECRET]` prints its URL and logs each signed request it receives.
@@ -484,7 +486,7 @@ export async function startAliyunServer({
       case 'GetSmsTemplate':
         return getSmsTemplate(params);
       case 'QuerySendDetails':
-        return querySendDetails(params);
+        return actions.includes(VERIFY_CODE_API.action) ? dypnsQuerySendDetails(params) : querySendDetails(params);
       case GLOBE_API.action:
         return globeProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
       case 'QueryMessage':
@@ -494,6 +496,36 @@ export async function startAliyunServer({
       default:
         return sendSms(params);
     }
+  }
+
+  /** dypnsapi's QuerySendDetails: SendSmsVerifyCode's records under `Model`. */
+  function dypnsQuerySendDetails(params) {
+    if (!/^1\d{10}$/.test(params.PhoneNumber)) {
+      return { status: 200, code: 'MOBILE_NUMBER_ILLEGAL', message: 'The format of the mobile number is invalid.' };
+    }
+    if (!/^\d{8}$/.test(params.SendDate) || !/^\d+$/.test(params.PageSize ?? '') || !/^\d+$/.test(params.CurrentPage ?? '')) {
+      return { status: 200, code: 'INVALID_PARAMETERS', message: 'SendDate must be yyyyMMdd; PageSize and CurrentPage numbers.' };
+    }
+    const found = verifyCodes.filter(
+      (sent) =>
+        sent.phoneNumber === params.PhoneNumber &&
+        shanghai(sent.sentAt).day === params.SendDate &&
+        (params.BizId === undefined || params.BizId === '' || sent.bizId === params.BizId),
+    );
+    const model = found.map((sent) => {
+      const delivery = reviewEntry(deliveries.get(sent.bizId) ?? deliveryState);
+      return {
+        PhoneNum: sent.phoneNumber,
+        SendStatus: SEND_STATUS[delivery.state],
+        ErrCode: delivery.errCode ?? { waiting: '', failed: 'MK:0001', delivered: 'DELIVERED' }[delivery.state],
+        TemplateCode: sent.templateCode,
+        Content: `【${sent.signName}】您的验证码为${JSON.parse(sent.templateParam ?? '{}').code ?? ''}`,
+        SendDate: shanghai(sent.sentAt).time,
+        ReceiveDate: delivery.state === 'waiting' ? '' : shanghai(sent.sentAt + 3000).time,
+        OutId: '',
+      };
+    });
+    return { status: 200, code: 'OK', message: '成功', fields: { Success: true, TotalCount: found.length, Model: model } };
   }
 
   /** SendSmsVerifyCode: the Message Authentication Service's own checks, answered with HTTP 200. */
@@ -778,8 +810,8 @@ export async function startAliyunServer({
       if (record.action === VERIFY_CODE_API.action) {
         if (outcome.verifyCode) {
           body.Model = { ...body.Model, RequestId: requestId };
-          verifyCodes.push({ ...outcome.verifyCode, bizId: body.Model.BizId, requestId });
-        } else {
+          verifyCodes.push({ ...outcome.verifyCode, bizId: body.Model.BizId, requestId, sentAt: serverNow() });
+        } else if (outcome.code !== 'OK') {
           body.Success = false;
         }
       }

@@ -5,9 +5,11 @@
 //! Authentication Service's system signatures and templates), [`send_message_to_globe`] (the
 //! international site).
 //! Read-only, for the operator tools: [`query_send_details`], [`get_sms_sign`] and
-//! [`get_sms_template`] (with [`review`], the review state the two share), [`query_message`].
+//! [`get_sms_template`] (with [`review`], the review state the two share), [`query_message`],
+//! [`dypns_query_send_details`] (the Message Authentication Service's records).
 //! Credentials: [`sts`] (temporary credentials for a RAM role).
 
+pub mod dypns_query_send_details;
 pub mod get_sms_sign;
 pub mod get_sms_template;
 pub mod query_message;
