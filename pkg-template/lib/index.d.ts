@@ -264,7 +264,7 @@ export type AliyunSmsConfigGuard = Readonly<{
 /** Which route and API a message took; present only when an overseas route is configured. */
 export type RouteInfo = {
   route?: 'mainland' | 'overseas';
-  api?: OverseasApi;
+  api?: OverseasApi | MainlandApi;
 };
 
 /** What a successful `SendSms` resolves to: Aliyun's answer. */
@@ -273,6 +273,16 @@ export type SendSmsResult = RouteInfo & {
   Message: string;
   RequestId: string;
   BizId?: string;
+};
+
+/** What a successful `SendSmsVerifyCode` (`api: 'SendSmsVerifyCode'`) resolves to: Aliyun's answer. */
+export type SendSmsVerifyCodeResult = RouteInfo & {
+  Code: 'OK';
+  Message: string;
+  Success?: boolean;
+  RequestId: string;
+  /** `BizId` is what `status` looks the code up by; `VerifyCode` only when Aliyun made the code (never asked for). */
+  Model?: { BizId?: string; OutId?: string; RequestId?: string; VerifyCode?: string };
 };
 
 /** What a successful `SendMessageToGlobe` (overseas route) resolves to: Alibaba Cloud's answer. */
@@ -316,15 +326,15 @@ export type AliyunSmsErrorData = {
   issues?: ConfigIssue[];
   /** With an overseas route configured: the route the message took, once it was chosen. */
   route?: 'mainland' | 'overseas';
-  /** With an overseas route configured: the API that route calls. */
-  api?: OverseasApi;
+  /** With an overseas route configured: the API the message's route calls. */
+  api?: OverseasApi | MainlandApi;
 };
 
 /** Sends one message. Resolves with Aliyun's answer; rejects with a `ConnectorError`. */
 export type AliyunSmsSendMessage = (
   data: SendMessageData,
   config?: unknown
-) => Promise<SendSmsResult | SendMessageToGlobeResult>;
+) => Promise<SendSmsResult | SendSmsVerifyCodeResult | SendMessageToGlobeResult>;
 
 /** The connector object `createConnector` resolves to. */
 export type AliyunSmsConnector = Omit<SmsConnector, 'type' | 'configGuard' | 'sendMessage'> & {
@@ -389,7 +399,9 @@ export type DoctorReport = {
  * Checks a config against Aliyun without sending a message: the config, the endpoint and the
  * clock, the credentials (`GetSmsSign`), the signature name and every template code
  * (`GetSmsTemplate`); with an overseas route, the same on its account (`SendMessageToGlobe`:
- * the key via `QueryMessage`, the sender ID and the message texts). Never rejects.
+ * the key via `QueryMessage`, the sender ID and the message texts). With
+ * `api: 'SendSmsVerifyCode'` the key via dypnsapi's `QuerySendDetails`, and `warn` lines for the
+ * system signature and templates, which cannot be checked without sending. Never rejects.
  */
 export declare function doctor(config: unknown): Promise<DoctorReport>;
 
@@ -409,6 +421,8 @@ export type SendDetail = {
 
 /** What `querySendDetails` resolves with. */
 export type SendStatus = {
+  /** The API the message was sent with: its product's records were asked (dypnsapi's for `SendSmsVerifyCode`). */
+  api: MainlandApi;
   /** As queried: mainland numbers as 11 digits, others with their country code. */
   phoneNumber: string;
   bizId: string;
