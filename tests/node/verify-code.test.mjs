@@ -467,7 +467,15 @@ describe('the operator tools', () => {
       const unknown = await cli(['status', '--config', file, '--to', '13012345678', '--biz-id', 'nothing^0']);
       assert.equal(unknown.status, 0, unknown.output);
       assert.match(unknown.stdout, /not found/);
-      for (const result of [sent, status, json, unknown]) assert.equal(result.output.includes(KEY.accessKeySecret), false);
+      // doctor: warnings for what it cannot check, exit 0; nothing sent.
+      const before = dypns.verifyCodes.length;
+      const checked = await cli(['doctor', '--config', file]);
+      assert.equal(checked.status, 0, checked.output);
+      assert.match(checked.stdout, /^warn +signName +".+" cannot be checked without sending/m);
+      assert.match(checked.stdout, /^ok +credentials +AccessKey ID LTAI-mas-account accepted \(QuerySendDetails \(dypnsapi\)/m);
+      assert.match(checked.stdout, /doctor: 4 ok, 5 warn, 0 fail \(no SMS was sent\)/);
+      assert.equal(dypns.verifyCodes.length, before);
+      for (const result of [sent, status, json, unknown, checked]) assert.equal(result.output.includes(KEY.accessKeySecret), false);
     } finally {
       await rm(dir, { recursive: true, force: true });
     }
