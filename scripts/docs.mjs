@@ -1,5 +1,5 @@
-// Renders the config reference and the SendSms error table from data/ into the marked regions of
-// the docs, so each table has one source:
+// Renders the config reference and the error tables (SendSms, SendSmsVerifyCode,
+// SendMessageToGlobe) from data/ into the marked regions of the docs, so each table has one source:
 //
 //   <!-- generated:config-reference -->
 //   …written by this script…
@@ -40,7 +40,7 @@ const ERROR_CLASSES = new Set([
   'rate_limit_exceeded',
   'usage_limit_exceeded',
 ]);
-const SEE_SLUGS = new Set(['templates', 'v3-sts', 'endpoints', 'credentials']);
+const SEE_SLUGS = new Set(['templates', 'v3-sts', 'endpoints', 'credentials', 'message-authentication']);
 
 /**
  * Each file with regions: its language, how much detail its tables carry, the regions it must
@@ -63,34 +63,37 @@ const TARGETS = [
       'v3-sts': ['Signature V3 and STS', 'signature-v3-and-sts.md'],
       endpoints: ['Known endpoints', 'endpoints.md'],
       credentials: ['Credentials without long-lived keys', 'credentials.md'],
+      'message-authentication': ['Message Authentication Service', 'message-authentication.md'],
     },
   },
   {
     file: 'docs/errors.md',
     lang: 'en',
     detail: 'full',
-    regions: ['error-table'],
+    regions: ['error-table', 'verify-code-error-table', 'globe-error-table'],
   },
   {
     file: 'pkg-template/README.md',
     lang: 'en',
     detail: 'guide',
-    regions: ['optional-settings', 'config-reference', 'template-reference', 'error-table'],
+    regions: ['optional-settings', 'config-reference', 'template-reference', 'error-table', 'verify-code-error-table'],
     links: {
       templates: ['Fill in the connector settings', '#fill-in-the-connector-settings'],
       'v3-sts': ['Signature version and temporary credentials', '#signature-version-and-temporary-credentials'],
       credentials: ['Credentials without a stored AccessKey', '#credentials-without-a-stored-accesskey'],
+      'message-authentication': ['Codes without an approved signature', '#codes-without-an-approved-signature'],
     },
   },
   {
     file: 'pkg-template/README.de.md',
     lang: 'de',
     detail: 'guide',
-    regions: ['optional-settings', 'config-reference', 'template-reference', 'error-table'],
+    regions: ['optional-settings', 'config-reference', 'template-reference', 'error-table', 'verify-code-error-table'],
     links: {
       templates: ['Connector-Einstellungen ausfüllen', '#connector-einstellungen-ausfüllen'],
       'v3-sts': ['Signaturversion und STS-Zugangsdaten', '#signaturversion-und-sts-zugangsdaten'],
       credentials: ['Zugangsdaten ohne gespeicherten AccessKey', '#zugangsdaten-ohne-gespeicherten-accesskey'],
+      'message-authentication': ['Codes ohne freigegebene Signatur', '#codes-ohne-freigegebene-signatur'],
     },
   },
 ];
@@ -158,15 +161,27 @@ const GENERATED_NOTE =
 
 const isText = (value) => typeof value === 'string' && value.trim() !== '';
 
-/** Reads and checks data/config-fields.json and data/send-sms-errors.json. Throws on any problem. */
+/** The error tables beside SendSms's (`errors`): their data file under data/. */
+const MORE_ERROR_TABLES = {
+  verifyCodeErrors: 'send-sms-verify-code-errors.json',
+  globeErrors: 'send-message-to-globe-errors.json',
+};
+
+/** Reads and checks data/config-fields.json and the error tables. Throws on any problem. */
 export function readData(root = repoRoot) {
-  const config = JSON.parse(readFileSync(path.join(root, 'data', 'config-fields.json'), 'utf8'));
-  const errors = JSON.parse(readFileSync(path.join(root, 'data', 'send-sms-errors.json'), 'utf8'));
-  const problems = [...configProblems(config), ...errorProblems(errors)];
+  const read = (name) => JSON.parse(readFileSync(path.join(root, 'data', name), 'utf8'));
+  const config = read('config-fields.json');
+  const errors = read('send-sms-errors.json');
+  const more = Object.fromEntries(Object.entries(MORE_ERROR_TABLES).map(([key, name]) => [key, read(name)]));
+  const problems = [
+    ...configProblems(config),
+    ...errorProblems(errors),
+    ...Object.entries(MORE_ERROR_TABLES).flatMap(([key, name]) => errorProblems(more[key], name)),
+  ];
   if (problems.length > 0) {
     throw new Error(`data/ is inconsistent:\n  ${problems.join('\n  ')}`);
   }
-  return { config, errors };
+  return { config, errors, ...more };
 }
 
 function configProblems(config) {
@@ -224,12 +239,12 @@ function configProblems(config) {
   return problems;
 }
 
-function errorProblems(errors) {
-  if (!Array.isArray(errors)) return ['send-sms-errors.json: a list of rows'];
+function errorProblems(errors, file = 'send-sms-errors.json') {
+  if (!Array.isArray(errors)) return [`${file}: a list of rows`];
   const problems = [];
   const seen = new Set();
   for (const [index, row] of errors.entries()) {
-    const at = `send-sms-errors.json[${index}] (${row?.code})`;
+    const at = `${file}[${index}] (${row?.code})`;
     for (const key of Object.keys(row ?? {})) {
       if (!['code', 'match', 'class', 'hint', 'why'].includes(key)) problems.push(`${at}: unknown property ${key}`);
     }
@@ -361,33 +376,46 @@ const RENDERERS = {
   },
 
   'error-table'(data, target) {
-    const w = WORDS[target.lang];
-    const aliyun = (row) => code(row.match === 'prefix' ? `${row.code}*` : row.code);
-    const note = data.errors.some((row) => row.match === 'prefix') ? `\n\n${w.prefixNote}` : '';
-    const rows = {
-      summary: () => [
-        [w.aliyunCode, w.connectorCode],
-        [...data.errors.map((row) => [aliyun(row), code(row.class)]), [w.anythingElse, code('general')]],
-      ],
-      // What parse() does around the mapping, so the reference table is complete.
-      full: () => [
-        [w.aliyunCode, w.match, w.connectorCode, w.hint, w.why],
-        [
-          [`${code('OK')} with a 2xx status`, 'exact', 'success', '–', '–'],
-          [`${code('OK')} with another status`, 'exact', code('invalid_response'), OK_NOT_2XX_HINT, OK_NOT_2XX_WHY],
-          ...data.errors.map((row) => [aliyun(row), row.match, code(row.class), row.hint, row.why ?? '–']),
-          [w.anythingElse, '–', code('general'), GENERAL_HINT, '–'],
-        ],
-      ],
-      guide: () => [
-        [w.aliyunCode, w.error, w.hint],
-        [...data.errors.map((row) => [aliyun(row), code(row.class), row.hint]), [w.anythingElse, code('general'), GENERAL_HINT]],
-      ],
-    };
-    const [header, body] = rows[target.detail]();
-    return table(header, body) + note;
+    return errorTable(data.errors, target);
+  },
+
+  'verify-code-error-table'(data, target) {
+    return errorTable(data.verifyCodeErrors, target);
+  },
+
+  'globe-error-table'(data, target) {
+    return errorTable(data.globeErrors, target);
   },
 };
+
+/** One API's error table (the rows of its data file) at the target's level of detail. */
+function errorTable(errors, target) {
+  const w = WORDS[target.lang];
+  const aliyun = (row) => code(row.match === 'prefix' ? `${row.code}*` : row.code);
+  const note = errors.some((row) => row.match === 'prefix') ? `\n\n${w.prefixNote}` : '';
+  const rows = {
+    summary: () => [
+      [w.aliyunCode, w.connectorCode],
+      [...errors.map((row) => [aliyun(row), code(row.class)]), [w.anythingElse, code('general')]],
+    ],
+    // What parse() does around the mapping, so the reference table is complete.
+    full: () => [
+      [w.aliyunCode, w.match, w.connectorCode, w.hint, w.why],
+      [
+        [`${code('OK')} with a 2xx status`, 'exact', 'success', '–', '–'],
+        [`${code('OK')} with another status`, 'exact', code('invalid_response'), OK_NOT_2XX_HINT, OK_NOT_2XX_WHY],
+        ...errors.map((row) => [aliyun(row), row.match, code(row.class), row.hint, row.why ?? '–']),
+        [w.anythingElse, '–', code('general'), GENERAL_HINT, '–'],
+      ],
+    ],
+    guide: () => [
+      [w.aliyunCode, w.error, w.hint],
+      [...errors.map((row) => [aliyun(row), code(row.class), row.hint]), [w.anythingElse, code('general'), GENERAL_HINT]],
+    ],
+  };
+  const [header, body] = rows[target.detail]();
+  return table(header, body) + note;
+}
 
 // ---------------------------------------------------------------------------------------------
 // Regions
@@ -529,7 +557,7 @@ export function typeProblems(data, root = repoRoot) {
     }
   }
   const errorCodes = aliasText(clean, 'AliyunSmsErrorCode') ?? '';
-  for (const row of data.errors) {
+  for (const row of [...data.errors, ...(data.verifyCodeErrors ?? []), ...(data.globeErrors ?? [])]) {
     if (!errorCodes.includes(`'${row.class}'`)) problems.push(`AliyunSmsErrorCode lacks '${row.class}' (${row.code})`);
   }
   return problems;

@@ -19,7 +19,8 @@
 //!
 //! Flow of a send: [`connector::config::validate`] → [`connector::route::prepare`] →
 //! [`aliyun::call::sign`] → host `fetch` → [`connector::route::Request::parse`]
-//! ([`aliyun::api::send_sms::parse`] or [`aliyun::api::send_message_to_globe::parse`]).
+//! ([`aliyun::api::send_sms::parse`], [`aliyun::api::send_sms_verify_code::parse`] or
+//! [`aliyun::api::send_message_to_globe::parse`]).
 
 #![cfg_attr(
     not(test),

@@ -25,11 +25,14 @@ doctor  Checks the config against Aliyun without sending anything: the config, t
         for an overseas route (for SendMessageToGlobe: its sender ID and message texts). One
         line per check (ok, warn or fail), then a summary.
 status  Looks up one sent message (QuerySendDetails): waiting, failed (with the carrier's code) or
-        delivered, its send and receive times and its template.
+        delivered, its send and receive times and its template. With api SendSmsVerifyCode it
+        asks the Message Authentication Service's own QuerySendDetails (dypnsapi), which knows
+        only the delivery: whether the user entered the code is Logto's to know.
 
 Options:
   -c, --config <file>   Connector config (JSON): accessKeyId, accessKeySecret, signName, templates,
-                        and optionally strictPhoneRegionNumberCheck, endpoint, regionId, timeout,
+                        and optionally api (SendSms or SendSmsVerifyCode), strictPhoneRegionNumberCheck,
+                        endpoint, regionId, timeout,
                         overseas (the route for numbers outside mainland China), credentialType
                         and its fields (temporary credentials from a RAM role, the ECS instance's
                         role, or an OIDC token file).
@@ -215,6 +218,10 @@ async function send(options, config) {
     const payload = options.locale === undefined ? { code } : { code, locale: options.locale, uiLocales: options.locale };
     const result = await connector.sendMessage({ to: options.to, type: options.type, payload });
     const globe = result?.ResponseCode !== undefined;
+    // The top-level API when no route tagged the result: config.api, SendSms by default.
+    const mainlandApi = String(config?.api ?? '').trim() === 'SendSmsVerifyCode' ? 'SendSmsVerifyCode' : 'SendSms';
+    // SendSms answers BizId; SendSmsVerifyCode puts it in Model.
+    const bizId = result?.BizId ?? result?.Model?.BizId;
     if (globe) {
       // SendMessageToGlobe's answer.
       out(
@@ -223,13 +230,13 @@ async function send(options, config) {
       const where = result.NumberDetail ? [result.NumberDetail.Country, result.NumberDetail.Carrier].filter(Boolean) : [];
       if (where.length > 0) out(`  Number: ${where.join(', ')}`);
     } else {
-      out(`Sent: Code=${result?.Code} RequestId=${result?.RequestId ?? ''} BizId=${result?.BizId ?? ''}`);
+      out(`Sent: Code=${result?.Code} RequestId=${result?.RequestId ?? ''} BizId=${bizId ?? ''}`);
       if (result?.Message && result.Message !== 'OK') out(`  Message: ${result.Message}`);
     }
-    out(`Route: ${describeRoute(result, globe ? 'SendMessageToGlobe' : 'SendSms')}`);
+    out(`Route: ${describeRoute(result, globe ? 'SendMessageToGlobe' : mainlandApi)}`);
     out(`Entry: ${describeEntry(result?.entry)}`);
-    if (result?.BizId) {
-      const words = ['status', '--config', options.config, '--to', options.to, '--biz-id', result.BizId];
+    if (bizId) {
+      const words = ['status', '--config', options.config, '--to', options.to, '--biz-id', bizId];
       words.push('--date', shanghaiDate());
       out(`Delivery status: connector-aliyun-sms-wasm ${words.map(shellWord).join(' ')}`);
     }
@@ -297,15 +304,21 @@ async function status(options, config) {
     receiveDate: receiveDate ?? null,
   }));
   const state = messages[0]?.state ?? 'not_found';
+  const verifyCode = answer.api === 'SendSmsVerifyCode';
   if (options.json) {
     const { phoneNumber, bizId, sendDate, requestId } = answer;
-    out(JSON.stringify({ ok: true, state, phoneNumber, bizId, sendDate, requestId, messages }));
+    // `api` only for the Message Authentication Service, so SendSms output stays as it was.
+    out(JSON.stringify({ ok: true, state, phoneNumber, bizId, sendDate, requestId, messages, ...(verifyCode ? { api: answer.api } : {}) }));
     return 0;
   }
   const subject = `BizId ${answer.bizId} to ${answer.phoneNumber}, sent ${answer.sendDate} (Asia/Shanghai)`;
   if (messages.length === 0) {
     out(`${subject}: not found`);
     out('  Aliyun has no record of it on that day: check --to, --biz-id and --date (Aliyun keeps 30 days).');
+  }
+  if (verifyCode) {
+    out('  API           SendSmsVerifyCode: the Message Authentication Service\'s records (dypnsapi QuerySendDetails)');
+    out('                delivery only; whether the user entered the code, Logto knows (it checks codes itself)');
   }
   for (const message of messages) {
     const code = message.errCode && message.state === 'failed' ? ` (${message.errCode})` : '';

@@ -24,6 +24,12 @@ export type RegionalTemplateCode = {
 /** How requests are signed: `v1` RPC signature 1.0 (HMAC-SHA1), `v3` ACS3-HMAC-SHA256. */
 export type SignatureVersion = 'v1' | 'v3';
 
+/**
+ * The API for mainland China numbers: `SendSms` (approved signature and templates) or
+ * `SendSmsVerifyCode` (Aliyun's Message Authentication Service: system signature and templates).
+ */
+export type MainlandApi = 'SendSms' | 'SendSmsVerifyCode';
+
 /** A template as written in the connector config. */
 export type AliyunSmsTemplate = {
   /**
@@ -83,7 +89,8 @@ export type AliyunSmsConfig = {
   signatureVersion?: SignatureVersion | null;
   /** Non-empty, no leading or trailing whitespace; shared by all templates. */
   signName: string;
-  /** Must include the usage types `Register`, `SignIn`, `ForgotPassword` and `Generic`. */
+  /** Must include the usage types `Register`, `SignIn`, `ForgotPassword` and `Generic`; with
+   * `api: 'SendSmsVerifyCode'`, `[]` (or leaving it out) means the system templates. */
   templates: AliyunSmsTemplate[];
   /** Default `false`. */
   strictPhoneRegionNumberCheck?: boolean | null;
@@ -118,6 +125,11 @@ export type AliyunSmsConfig = {
   roleName?: string | null;
   /** `ecs_ram_role`: default `http://100.100.100.200/`; also `http://` to exactly that address. */
   ecsMetadataEndpoint?: string | null;
+  /**
+   * Default `SendSms`. `SendSmsVerifyCode`: endpoint default `https://dypnsapi.aliyuncs.com/`,
+   * a system `signName`, mainland China numbers only (others take `overseas`).
+   */
+  api?: MainlandApi | null;
 };
 
 /** The API an overseas route calls. */
@@ -233,6 +245,8 @@ export type ParsedAliyunSmsConfig = {
   stsEndpoint?: string;
   roleName?: string;
   ecsMetadataEndpoint?: string;
+  /** Present only when it is `SendSmsVerifyCode` (then `templates` lists the templates in force). */
+  api?: MainlandApi;
 };
 
 /** The kind of a config problem, named after zod's issue codes. */
@@ -286,7 +300,7 @@ export type EntryInfo = {
  */
 export type RouteInfo = {
   route?: 'mainland' | 'overseas';
-  api?: OverseasApi;
+  api?: OverseasApi | MainlandApi;
   entry?: EntryInfo;
 };
 
@@ -296,6 +310,16 @@ export type SendSmsResult = RouteInfo & {
   Message: string;
   RequestId: string;
   BizId?: string;
+};
+
+/** What a successful `SendSmsVerifyCode` (`api: 'SendSmsVerifyCode'`) resolves to: Aliyun's answer. */
+export type SendSmsVerifyCodeResult = RouteInfo & {
+  Code: 'OK';
+  Message: string;
+  Success?: boolean;
+  RequestId: string;
+  /** `BizId` is what `status` looks the code up by; `VerifyCode` only when Aliyun made the code (never asked for). */
+  Model?: { BizId?: string; OutId?: string; RequestId?: string; VerifyCode?: string };
 };
 
 /** What a successful `SendMessageToGlobe` (overseas route) resolves to: Alibaba Cloud's answer. */
@@ -339,15 +363,15 @@ export type AliyunSmsErrorData = {
   issues?: ConfigIssue[];
   /** With an overseas route configured: the route the message took, once it was chosen. */
   route?: 'mainland' | 'overseas';
-  /** With an overseas route configured: the API that route calls. */
-  api?: OverseasApi;
+  /** With an overseas route configured: the API the message's route calls. */
+  api?: OverseasApi | MainlandApi;
 };
 
 /** Sends one message. Resolves with Aliyun's answer; rejects with a `ConnectorError`. */
 export type AliyunSmsSendMessage = (
   data: SendMessageData,
   config?: unknown
-) => Promise<SendSmsResult | SendMessageToGlobeResult>;
+) => Promise<SendSmsResult | SendSmsVerifyCodeResult | SendMessageToGlobeResult>;
 
 /** The connector object `createConnector` resolves to. */
 export type AliyunSmsConnector = Omit<SmsConnector, 'type' | 'configGuard' | 'sendMessage'> & {
@@ -412,7 +436,9 @@ export type DoctorReport = {
  * Checks a config against Aliyun without sending a message: the config, the endpoint and the
  * clock, the credentials (`GetSmsSign`), the signature name and every template code
  * (`GetSmsTemplate`); with an overseas route, the same on its account (`SendMessageToGlobe`:
- * the key via `QueryMessage`, the sender ID and the message texts). Never rejects.
+ * the key via `QueryMessage`, the sender ID and the message texts). With
+ * `api: 'SendSmsVerifyCode'` the key via dypnsapi's `QuerySendDetails`, and `warn` lines for the
+ * system signature and templates, which cannot be checked without sending. Never rejects.
  */
 export declare function doctor(config: unknown): Promise<DoctorReport>;
 
@@ -432,6 +458,8 @@ export type SendDetail = {
 
 /** What `querySendDetails` resolves with. */
 export type SendStatus = {
+  /** The API the message was sent with: its product's records were asked (dypnsapi's for `SendSmsVerifyCode`). */
+  api: MainlandApi;
   /** As queried: mainland numbers as 11 digits, others with their country code. */
   phoneNumber: string;
   bizId: string;

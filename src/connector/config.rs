@@ -7,7 +7,9 @@
 use serde_json::{json, Map, Value};
 
 mod credentials;
+mod system_templates;
 
+use crate::aliyun::api::{send_sms, send_sms_verify_code};
 use crate::aliyun::call::{SignatureVersion, Target};
 use crate::aliyun::credential::provider::CredentialSource;
 use crate::aliyun::credential::Secret;
@@ -51,6 +53,33 @@ impl SmsTemplateType {
     }
 }
 
+/// Which API the top-level (mainland) settings send with: `api`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum MainlandApi {
+    /// `SendSms` with the account's approved signature and templates: today's behaviour.
+    #[default]
+    SendSms,
+    /// The Message Authentication Service: system signatures and templates, mainland numbers only.
+    SendSmsVerifyCode,
+}
+
+impl MainlandApi {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::SendSms => send_sms::ACTION,
+            Self::SendSmsVerifyCode => send_sms_verify_code::ACTION,
+        }
+    }
+
+    /// The endpoint when `endpoint` is not given.
+    pub fn default_endpoint(self) -> &'static str {
+        match self {
+            Self::SendSms => DEFAULT_ENDPOINT,
+            Self::SendSmsVerifyCode => send_sms_verify_code::DEFAULT_ENDPOINT,
+        }
+    }
+}
+
 /// One template code for every number, or one per region.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TemplateCode {
@@ -77,6 +106,15 @@ pub struct Templates {
 }
 
 impl Templates {
+    /// `all`, when it has a `Generic` template without a locale.
+    fn new(all: Vec<Template>) -> Option<Self> {
+        let generic = all
+            .iter()
+            .find(|t| t.usage_type == GENERIC_USAGE_TYPE && t.locale.is_none())?
+            .clone();
+        Some(Self { all, generic })
+    }
+
     /// The template for `usage_type` in `locale` by [`locale::choose`]'s rule among that usage
     /// type's templates, else among the `Generic` ones. Without any `locale` in the config this is
     /// the first template for `usage_type`, else the first `Generic` one (as Logto's
@@ -108,6 +146,8 @@ pub struct Config {
     pub sign_name: String,
     pub templates: Templates,
     pub strict_phone_region_number_check: bool,
+    /// The API mainland numbers are sent with.
+    pub api: MainlandApi,
     pub endpoint: Endpoint,
     pub region_id: String,
     pub timeout_ms: u32,
@@ -362,11 +402,36 @@ impl Checker {
         if duplicate {
             return None;
         }
-        let generic = all
-            .iter()
-            .find(|t| t.usage_type == GENERIC_USAGE_TYPE && t.locale.is_none())?
-            .clone();
-        Some(Templates { all, generic })
+        Templates::new(all)
+    }
+
+    /// `api`: missing, blank or whitespace is `SendSms`.
+    fn api(&mut self, object: &Map<String, Value>) -> Option<MainlandApi> {
+        match self.optional_text(object, "api")?.as_deref() {
+            None | Some("SendSms") => Some(MainlandApi::SendSms),
+            Some("SendSmsVerifyCode") => Some(MainlandApi::SendSmsVerifyCode),
+            Some(other) => self.refuse(
+                IssueCode::InvalidEnumValue,
+                &["api".into()],
+                format!(
+                    "Expected 'SendSms' | 'SendSmsVerifyCode', received {}",
+                    check::quoted(other)
+                ),
+            ),
+        }
+    }
+
+    /// `templates` for `api`: with `SendSmsVerifyCode`, none given (what `clean-deep` leaves of
+    /// `[]`) means the system templates; anything else follows the usual rules.
+    fn templates_for(
+        &mut self,
+        api: Option<MainlandApi>,
+        object: &Map<String, Value>,
+    ) -> Option<Templates> {
+        match (api, field(object, "templates")) {
+            (Some(MainlandApi::SendSmsVerifyCode), None) => Templates::new(system_templates::all()),
+            _ => self.templates(object.get("templates")),
+        }
     }
 
     fn strict_check(&mut self, object: &Map<String, Value>) -> Option<bool> {
@@ -449,9 +514,15 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
     let credentials = checker.credential_source(object);
     let signature_version = checker.signature_version(object);
     let sign_name = checker.required_string(object, "signName");
-    let templates = checker.templates(object.get("templates"));
+    let api = checker.api(object);
+    let templates = checker.templates_for(api, object);
     let strict = checker.strict_check(object);
-    let endpoint = checker.endpoint(object, "endpoint", DEFAULT_ENDPOINT, Endpoint::parse);
+    let endpoint = checker.endpoint(
+        object,
+        "endpoint",
+        api.unwrap_or_default().default_endpoint(),
+        Endpoint::parse,
+    );
     let region_id = checker.region_id(object);
     let timeout_ms = checker.timeout(object);
     let overseas = overseas::validate(
@@ -463,6 +534,15 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
     )
     .map_err(|issues| checker.issues.extend(issues))
     .ok();
+    if let (Some(MainlandApi::SendSmsVerifyCode), Some(Some(route))) = (api, &overseas) {
+        if route.api == overseas::Api::SendSms && field(object, "templates").is_none() {
+            checker.report(
+                IssueCode::Custom,
+                &["templates".into()],
+                "An overseas route with api SendSms needs templates: the system templates of api SendSmsVerifyCode exist only on the Message Authentication Service",
+            );
+        }
+    }
 
     match (
         credentials,
@@ -470,6 +550,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
         sign_name,
         templates,
         strict,
+        api,
         endpoint,
         region_id,
         timeout_ms,
@@ -481,6 +562,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
             Some(sign_name),
             Some(templates),
             Some(strict_phone_region_number_check),
+            Some(api),
             Some(endpoint),
             Some(region_id),
             Some(timeout_ms),
@@ -491,6 +573,7 @@ pub fn validate(value: &Value) -> Result<Config, Vec<Issue>> {
             sign_name,
             templates,
             strict_phone_region_number_check,
+            api,
             endpoint,
             region_id,
             timeout_ms,
@@ -547,6 +630,10 @@ impl Config {
         });
         if let Value::Object(object) = &mut json {
             credentials::write_json(&self.credentials, object);
+            // Only when not the default, so a config without `api` parses exactly as before.
+            if self.api != MainlandApi::SendSms {
+                object.insert("api".into(), json!(self.api.as_str()));
+            }
         }
         if let (Some(route), Value::Object(object)) = (&self.overseas, &mut json) {
             object.insert(overseas::KEY.into(), route.to_json());
@@ -1146,5 +1233,137 @@ mod tests {
             ]
         );
         assert_eq!(paths(&found), vec![r#"["templates"]"#, r#"["templates"]"#]);
+    }
+
+    fn verify_code(fields: Value) -> Value {
+        let mut value = good();
+        value.as_object_mut().unwrap().remove("templates");
+        value["api"] = json!("SendSmsVerifyCode");
+        value["signName"] = json!("速通互联验证码");
+        crate::test_fixtures::with_fields(value, fields)
+    }
+
+    #[test]
+    fn api_defaults_to_send_sms_and_leaves_the_output_as_it_was() {
+        let before = validate(&good()).unwrap();
+        assert_eq!(before.api, MainlandApi::SendSms);
+        assert!(before.to_json().get("api").is_none());
+        for blank in [json!(null), json!(""), json!("  "), json!("SendSms")] {
+            let mut value = good();
+            value["api"] = blank.clone();
+            assert_eq!(validate(&value).unwrap(), before, "{blank}");
+        }
+        for bad in [
+            json!("sendsms"),
+            json!("SendMessageToGlobe"),
+            json!(1),
+            json!(true),
+        ] {
+            let mut value = good();
+            value["api"] = bad.clone();
+            let found = issues(value);
+            assert_eq!(found.len(), 1, "{bad}: {found:?}");
+            assert_eq!(found[0].path, vec![PathSegment::from("api")]);
+        }
+        let mut value = good();
+        value["api"] = json!("Nope");
+        assert_eq!(
+            issues(value)[0].message,
+            "Expected 'SendSms' | 'SendSmsVerifyCode', received 'Nope'"
+        );
+    }
+
+    #[test]
+    fn verify_code_defaults_and_system_templates() {
+        for templates in [
+            None,
+            Some(json!(null)),
+            Some(json!([])),
+            Some(json!([{}, ""])),
+        ] {
+            let mut value = verify_code(json!({}));
+            if let Some(templates) = &templates {
+                value["templates"] = templates.clone();
+            }
+            let config = validate(&value).unwrap_or_else(|e| panic!("{templates:?}: {e:?}"));
+            assert_eq!(config.api, MainlandApi::SendSmsVerifyCode);
+            assert_eq!(
+                config.endpoint.to_string(),
+                "https://dypnsapi.aliyuncs.com/"
+            );
+            assert_eq!(config.region_id, "cn-hangzhou");
+            let json = config.to_json();
+            assert_eq!(json["api"], "SendSmsVerifyCode");
+            assert_eq!(json["endpoint"], "https://dypnsapi.aliyuncs.com/");
+            let in_force: Vec<(String, String)> = json["templates"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|t| {
+                    (
+                        t["usageType"].as_str().unwrap().to_string(),
+                        t["templateCode"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect();
+            assert_eq!(in_force.len(), 9);
+            assert!(in_force.contains(&("ForgotPassword".into(), "100003".into())));
+            assert!(in_force.contains(&("UserPermissionValidation".into(), "100005".into())));
+            assert!(in_force.contains(&("BindNewIdentifier".into(), "100002".into())));
+            assert_eq!(validate(&json).unwrap(), config, "round trip");
+        }
+        // An own endpoint is kept; signName stays required.
+        let config = validate(&verify_code(json!({ "endpoint": "http://127.0.0.1:9/" }))).unwrap();
+        assert_eq!(config.endpoint.to_string(), "http://127.0.0.1:9/");
+        let mut value = verify_code(json!({}));
+        value.as_object_mut().unwrap().remove("signName");
+        assert_eq!(issues(value)[0].path, vec![PathSegment::from("signName")]);
+    }
+
+    #[test]
+    fn verify_code_given_templates_follow_the_usual_rules() {
+        let value = verify_code(
+            json!({ "templates": [{ "usageType": "SignIn", "templateCode": "100001" }] }),
+        );
+        let found = issues(value);
+        assert_eq!(found.len(), 1);
+        assert_eq!(
+            found[0].message,
+            "UsageType (Register, ForgotPassword, Generic) should be provided in templates."
+        );
+        let config = validate(&verify_code(json!({ "templates": good()["templates"] }))).unwrap();
+        assert_eq!(config.templates, validate(&good()).unwrap().templates);
+    }
+
+    #[test]
+    fn verify_code_with_an_overseas_send_sms_route_needs_templates() {
+        let route = json!({ "api": "SendSms", "accessKeyId": "i", "accessKeySecret": "s" });
+        let found = issues(verify_code(json!({ "overseas": route })));
+        assert_eq!(paths(&found), vec![r#"["templates"]"#]);
+        assert!(validate(&verify_code(
+            json!({ "overseas": route, "templates": good()["templates"] })
+        ))
+        .is_ok());
+        let globe = json!({ "message": "Code {{code}}" });
+        assert!(validate(&verify_code(json!({ "overseas": globe }))).is_ok());
+    }
+
+    #[test]
+    fn verify_code_survives_clean_deep() {
+        let blank = [json!(""), json!(null), json!({}), json!([]), json!([""])];
+        let mut variants = vec![verify_code(json!({}))];
+        for key in ["templates", "endpoint", "regionId", "timeout"] {
+            for value in &blank {
+                variants.push(verify_code(json!({ key: value })));
+            }
+        }
+        for raw in variants {
+            let cleaned = crate::connector::blank::clean_deep(&raw).unwrap();
+            assert_eq!(
+                validate(&raw).unwrap(),
+                validate(&cleaned).unwrap(),
+                "{raw}"
+            );
+        }
     }
 }

@@ -1,10 +1,12 @@
-//! Logto's `SendMessageData` (`{ to, type, payload }`) turned into the `SendSms` call it needs:
+//! Logto's `SendMessageData` (`{ to, type, payload }`) turned into the mainland call it needs:
 //! the number checked ([`read`]), the template picked for its usage type and region, the
-//! variables filled ([`send_sms`]).
+//! variables filled ([`send_sms`], or [`send_sms_verify_code`] for the Message Authentication
+//! Service).
 
 use serde_json::{Map, Value};
 
 use crate::aliyun::api::send_sms::SendSms;
+use crate::aliyun::api::send_sms_verify_code::SendSmsVerifyCode;
 use crate::connector::config::{Config, Template, GENERIC_USAGE_TYPE};
 use crate::connector::locale::{self, Locale};
 use crate::connector::phone::PhoneNumber;
@@ -132,6 +134,66 @@ pub fn send_sms(
     })
 }
 
+/// How long Logto's codes are valid, in minutes: the system templates print it as `${min}`.
+pub const CODE_VALIDITY_MINUTES: &str = "10";
+
+/// The `SendSmsVerifyCode` request for a mainland `message`: the template picked as for
+/// `SendSms` (a `{ china, overseas }` code sends its `china` half), the national number, and
+/// `min` added to the variables unless the payload has its own.
+pub fn send_sms_verify_code(
+    message: &Message<'_>,
+    config: &Config,
+) -> Result<SendSmsVerifyCode, Failure> {
+    let strict = config.strict_phone_region_number_check;
+    let Some(national) = message.phone.mainland_national(strict) else {
+        return Err(Failure::new(
+            ErrorCode::InvalidRequestParameters,
+            MAINLAND_ONLY,
+        ));
+    };
+    let template = template(message, config);
+    let code = template_code(template, &message.phone, strict);
+    if code.is_empty() {
+        return Err(Failure::new(
+            ErrorCode::InvalidConfig,
+            format!(
+                "The {} template has an empty templateCode for this number's region",
+                template.usage_type
+            ),
+        ));
+    }
+    let param = verify_code_param(message.payload.unwrap_or(&Map::new()));
+    if param.len() > MAX_TEMPLATE_PARAM_BYTES {
+        return Err(Failure::new(
+            ErrorCode::InvalidRequestParameters,
+            format!(
+                "TemplateParam is {} bytes, more than the limit of {MAX_TEMPLATE_PARAM_BYTES}",
+                param.len()
+            ),
+        ));
+    }
+    Ok(SendSmsVerifyCode {
+        phone_number: national.to_string(),
+        sign_name: config.sign_name.clone(),
+        template_code: code.to_string(),
+        template_param: param,
+    })
+}
+
+/// Why a number outside mainland China cannot take `SendSmsVerifyCode`.
+pub const MAINLAND_ONLY: &str = "SendSmsVerifyCode (Aliyun's Message Authentication Service) delivers to mainland China numbers only; configure an `overseas` route to reach other numbers";
+
+/// [`template_param`] plus `min` (see [`CODE_VALIDITY_MINUTES`]) when the payload has no string
+/// `min` of its own.
+fn verify_code_param(payload: &Map<String, Value>) -> String {
+    if payload.get("min").is_some_and(Value::is_string) {
+        return template_param(payload);
+    }
+    let mut with_min = payload.clone();
+    with_min.insert("min".into(), Value::String(CODE_VALIDITY_MINUTES.into()));
+    template_param(&with_min)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -234,6 +296,104 @@ mod tests {
             let failure = send(data.clone(), false).unwrap_err();
             assert_eq!(failure.code, ErrorCode::InvalidRequestParameters, "{data}");
             assert!(!failure.data.error_description.is_empty());
+        }
+    }
+
+    fn verify_code(data: Value, extra: Value) -> Result<SendSmsVerifyCode, Failure> {
+        let config = validate(&crate::test_fixtures::with_fields(
+            json!({ "accessKeyId": "id", "accessKeySecret": "secret", "signName": "速通互联验证码", "api": "SendSmsVerifyCode" }),
+            extra,
+        ))
+        .unwrap();
+        send_sms_verify_code(&read(&data).unwrap(), &config)
+    }
+
+    #[test]
+    fn verify_code_sends_the_national_number_and_min() {
+        for to in [
+            "13012345678",
+            "+86 130 1234 5678",
+            "008613012345678",
+            "8613012345678",
+        ] {
+            let request = verify_code(
+                json!({ "to": to, "type": "SignIn", "payload": { "code": "123456", "locale": "zh-CN" } }),
+                json!({}),
+            )
+            .unwrap();
+            assert_eq!(request.phone_number, "13012345678", "{to}");
+            assert_eq!(request.template_code, "100001");
+            assert_eq!(request.sign_name, "速通互联验证码");
+            assert_eq!(request.template_param, r#"{"code":"123456","min":"10"}"#);
+        }
+        // The payload's own string `min` wins; a non-string one is dropped as ever, and 10 sent.
+        let request = verify_code(
+            json!({ "to": "13012345678", "payload": { "code": "1", "min": "5" } }),
+            json!({}),
+        )
+        .unwrap();
+        assert_eq!(request.template_param, r#"{"code":"1","min":"5"}"#);
+        let request = verify_code(
+            json!({ "to": "13012345678", "payload": { "code": "1", "min": 5 } }),
+            json!({}),
+        )
+        .unwrap();
+        assert_eq!(request.template_param, r#"{"code":"1","min":"10"}"#);
+        let request = verify_code(json!({ "to": "13012345678" }), json!({})).unwrap();
+        assert_eq!(request.template_param, r#"{"min":"10"}"#);
+    }
+
+    #[test]
+    fn verify_code_system_templates_by_usage_type() {
+        for (usage, expected) in [
+            ("SignIn", "100001"),
+            ("Register", "100001"),
+            ("Generic", "100001"),
+            ("OrganizationInvitation", "100001"),
+            ("MfaVerification", "100001"),
+            ("BindMfa", "100001"),
+            ("BindNewIdentifier", "100002"),
+            ("ForgotPassword", "100003"),
+            ("UserPermissionValidation", "100005"),
+            ("SomethingNew", "100001"),
+        ] {
+            let request =
+                verify_code(json!({ "to": "13012345678", "type": usage }), json!({})).unwrap();
+            assert_eq!(request.template_code, expected, "{usage}");
+        }
+    }
+
+    #[test]
+    fn verify_code_given_templates_follow_the_usual_rules() {
+        let templates = json!([
+            { "usageType": "SignIn", "templateCode": "100004" },
+            { "usageType": "Register", "templateCode": { "china": "100001", "overseas": "SMS_INT" } },
+            { "usageType": "ForgotPassword", "templateCode": "100003" },
+            { "usageType": "Generic", "templateCode": "100002" }
+        ]);
+        let send = |usage: &str| {
+            verify_code(
+                json!({ "to": "+86 130 1234 5678", "type": usage }),
+                json!({ "templates": templates, "strictPhoneRegionNumberCheck": true }),
+            )
+            .unwrap()
+            .template_code
+        };
+        assert_eq!(send("SignIn"), "100004");
+        assert_eq!(send("Register"), "100001");
+        assert_eq!(send("BindMfa"), "100002");
+    }
+
+    #[test]
+    fn verify_code_refuses_numbers_outside_mainland_china() {
+        for (to, strict) in [("+1 862 401 7194", false), ("13012345678", true)] {
+            let failure = verify_code(
+                json!({ "to": to }),
+                json!({ "strictPhoneRegionNumberCheck": strict }),
+            )
+            .unwrap_err();
+            assert_eq!(failure.code, ErrorCode::InvalidRequestParameters);
+            assert_eq!(failure.data.error_description, MAINLAND_ONLY);
         }
     }
 }

@@ -82,6 +82,18 @@ impl PhoneNumber {
     pub fn for_aliyun(&self) -> &str {
         &self.digits
     }
+
+    /// The 11-digit national number of a mainland China number (no `86`, `+86` or `0086`), as
+    /// `SendSmsVerifyCode` takes it; `None` when [`PhoneNumber::is_china`] is false.
+    pub fn mainland_national(&self, strict: bool) -> Option<&str> {
+        if !self.is_china(strict) {
+            return None;
+        }
+        self.digits
+            .len()
+            .checked_sub(MAINLAND_MOBILE_DIGITS)
+            .and_then(|start| self.digits.get(start..))
+    }
 }
 
 /// The TypeScript connector's rule, on the number without separators: an optional `86`, `+86` or
@@ -102,9 +114,12 @@ fn is_china_normalized(normalized: &str, strict: bool) -> bool {
     }
 }
 
+/// A mainland mobile number without its country code.
+const MAINLAND_MOBILE_DIGITS: usize = 11;
+
 /// `1` followed by exactly 10 digits.
 fn is_mainland_mobile(s: &str) -> bool {
-    s.len() == 11 && s.starts_with('1') && s.bytes().all(|b| b.is_ascii_digit())
+    s.len() == MAINLAND_MOBILE_DIGITS && s.starts_with('1') && s.bytes().all(|b| b.is_ascii_digit())
 }
 
 /// The part after a leading `+` or `00`, which mark an explicit country code.
@@ -222,5 +237,21 @@ mod tests {
         let phone = PhoneNumber::parse("13812345678").unwrap();
         assert!(phone.is_china(false));
         assert!(!phone.is_china(true));
+    }
+
+    #[test]
+    fn mainland_national_drops_every_country_code_form() {
+        for (to, strict, expected) in [
+            ("13012345678", false, Some("13012345678")),
+            ("13012345678", true, None),
+            ("8613012345678", true, Some("13012345678")),
+            ("+86 130 1234 5678", true, Some("13012345678")),
+            ("0086-130-1234-5678", false, Some("13012345678")),
+            ("+1 862 401 7194", false, None),
+            ("+852 9123 4567", false, None),
+        ] {
+            let phone = PhoneNumber::parse(to).unwrap();
+            assert_eq!(phone.mainland_national(strict), expected, "{to} {strict}");
+        }
     }
 }

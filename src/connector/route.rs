@@ -1,5 +1,5 @@
-//! Which way a message goes: mainland numbers on the top-level settings, the rest through the
-//! `overseas` route when one is configured. One [`Prepared`] request comes out: the call, the
+//! Which way a message goes: mainland numbers on the top-level settings (with the API `api`
+//! names), the rest through the `overseas` route when one is configured. One [`Prepared`] request comes out: the call, the
 //! credentials and target that sign it, and how to read its answer.
 //!
 //! A number is mainland by the rule (and strict switch) that picks a template's `china` code,
@@ -12,9 +12,10 @@ use crate::aliyun::api::send_message_to_globe::{
     self, SendMessageToGlobe, SendMessageToGlobeResult,
 };
 use crate::aliyun::api::send_sms::{self, SendSms, SendSmsResult};
+use crate::aliyun::api::send_sms_verify_code::{self, SendSmsVerifyCode, SendSmsVerifyCodeResult};
 use crate::aliyun::call::{Call, Target};
 use crate::aliyun::credential::{Credentials, Redactor};
-use crate::connector::config::Config;
+use crate::connector::config::{Config, MainlandApi};
 use crate::connector::locale::Locale;
 use crate::connector::message::{self, Message};
 use crate::connector::overseas::{Api, OverseasRoute};
@@ -46,6 +47,7 @@ impl Route {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Request {
     SendSms(SendSms),
+    SendSmsVerifyCode(SendSmsVerifyCode),
     SendMessageToGlobe(SendMessageToGlobe),
 }
 
@@ -53,6 +55,7 @@ impl Request {
     pub fn api(&self) -> &'static str {
         match self {
             Self::SendSms(_) => send_sms::ACTION,
+            Self::SendSmsVerifyCode(_) => send_sms_verify_code::ACTION,
             Self::SendMessageToGlobe(_) => send_message_to_globe::ACTION,
         }
     }
@@ -60,6 +63,7 @@ impl Request {
     pub fn call(&self) -> Call<'_> {
         match self {
             Self::SendSms(request) => request.call(),
+            Self::SendSmsVerifyCode(request) => request.call(),
             Self::SendMessageToGlobe(request) => request.call(),
         }
     }
@@ -68,6 +72,9 @@ impl Request {
     pub fn parse(&self, status: u16, body: &str, redactor: &Redactor) -> Result<Answer, Failure> {
         Ok(match self {
             Self::SendSms(_) => Answer::SendSms(send_sms::parse(status, body, redactor)?),
+            Self::SendSmsVerifyCode(_) => {
+                Answer::SendSmsVerifyCode(send_sms_verify_code::parse(status, body, redactor)?)
+            }
             Self::SendMessageToGlobe(_) => {
                 Answer::SendMessageToGlobe(send_message_to_globe::parse(status, body, redactor)?)
             }
@@ -80,6 +87,7 @@ impl Request {
 #[serde(untagged)]
 pub enum Answer {
     SendSms(SendSmsResult),
+    SendSmsVerifyCode(SendSmsVerifyCodeResult),
     SendMessageToGlobe(SendMessageToGlobeResult),
 }
 
@@ -192,7 +200,7 @@ fn prepare_message<'a>(message: &Message<'_>, config: &'a Config) -> Result<Prep
     let Some(overseas) = &config.overseas else {
         return Ok(Prepared {
             route: None,
-            request: Request::SendSms(message::send_sms(message, config, &config.sign_name)?),
+            request: mainland_request(message, config)?,
             credentials: None,
             target: config.target(),
             entry: None,
@@ -202,11 +210,11 @@ fn prepare_message<'a>(message: &Message<'_>, config: &'a Config) -> Result<Prep
         .phone
         .is_china(config.strict_phone_region_number_check)
     {
-        let request = message::send_sms(message, config, &config.sign_name)
-            .map_err(|failure| tagged(failure, Route::Mainland, send_sms::ACTION))?;
+        let request = mainland_request(message, config)
+            .map_err(|failure| tagged(failure, Route::Mainland, config.api.as_str()))?;
         return Ok(Prepared {
             route: Some(Route::Mainland),
-            request: Request::SendSms(request),
+            request,
             credentials: None,
             target: config.target(),
             entry: None,
@@ -220,6 +228,19 @@ fn prepare_message<'a>(message: &Message<'_>, config: &'a Config) -> Result<Prep
         credentials: overseas.credentials.as_ref(),
         target: overseas.target(),
         entry: None,
+    })
+}
+
+/// The top-level settings' request, by `api`. `SendSmsVerifyCode` refuses a number outside
+/// mainland China, which only reaches it when no overseas route is configured.
+fn mainland_request(message: &Message<'_>, config: &Config) -> Result<Request, Failure> {
+    Ok(match config.api {
+        MainlandApi::SendSms => {
+            Request::SendSms(message::send_sms(message, config, &config.sign_name)?)
+        }
+        MainlandApi::SendSmsVerifyCode => {
+            Request::SendSmsVerifyCode(message::send_sms_verify_code(message, config)?)
+        }
     })
 }
 
@@ -554,32 +575,43 @@ mod tests {
         );
     }
 
-    /// The choice table of `tests/fixtures/locales.json`, every step, both kinds of entry.
+    /// The choice table of `tests/fixtures/locales.json`, every step, both kinds of entry, for
+    /// `SendSms` and for the Message Authentication Service's `SendSmsVerifyCode`.
     #[test]
     fn localized_entries_follow_the_choice_table() {
         let fixture = test_fixtures::locales();
-        let config = validate(&test_fixtures::config_with(fixture["config"].clone())).unwrap();
         let cases = fixture["cases"].as_array().unwrap();
         assert!(cases.len() >= 20);
-        for case in cases {
-            let mut payload = json!({ "code": "123456", "uiLocales": "fr" });
-            if let Some(locale) = case.get("locale") {
-                payload["locale"] = locale.clone();
-            }
-            let data = json!({ "to": case["to"], "type": case["type"], "payload": payload });
-            let prepared = prepare(&data, &config).unwrap();
-            match &prepared.request {
-                Request::SendSms(request) => {
-                    assert_eq!(request.template_code, case["templateCode"], "{case}");
-                    // The locale keys never reach the template.
-                    assert_eq!(request.template_param, r#"{"code":"123456"}"#);
+        for api in ["SendSms", "SendSmsVerifyCode"] {
+            let mut fields = fixture["config"].clone();
+            fields["api"] = json!(api);
+            let config = validate(&test_fixtures::config_with(fields)).unwrap();
+            for case in cases {
+                let mut payload = json!({ "code": "123456", "uiLocales": "fr" });
+                if let Some(locale) = case.get("locale") {
+                    payload["locale"] = locale.clone();
                 }
-                Request::SendMessageToGlobe(request) => {
-                    assert_eq!(request.message, case["message"], "{case}")
+                let data = json!({ "to": case["to"], "type": case["type"], "payload": payload });
+                let prepared = prepare(&data, &config).unwrap();
+                match &prepared.request {
+                    Request::SendSms(request) => {
+                        assert_eq!(api, "SendSms");
+                        assert_eq!(request.template_code, case["templateCode"], "{case}");
+                        // The locale keys never reach the template.
+                        assert_eq!(request.template_param, r#"{"code":"123456"}"#);
+                    }
+                    Request::SendSmsVerifyCode(request) => {
+                        assert_eq!(api, "SendSmsVerifyCode");
+                        assert_eq!(request.template_code, case["templateCode"], "{case}");
+                        assert_eq!(request.template_param, r#"{"code":"123456","min":"10"}"#);
+                    }
+                    Request::SendMessageToGlobe(request) => {
+                        assert_eq!(request.message, case["message"], "{case}")
+                    }
                 }
+                let entry = serde_json::to_value(prepared.entry.as_ref().unwrap()).unwrap();
+                assert_eq!(entry, case["entry"], "{api} {case}");
             }
-            let entry = serde_json::to_value(prepared.entry.as_ref().unwrap()).unwrap();
-            assert_eq!(entry, case["entry"], "{case}");
         }
     }
 
@@ -594,5 +626,93 @@ mod tests {
             let sent = prepared.tag(Ok(sms_answer())).unwrap();
             assert!(serde_json::to_value(&sent).unwrap().get("entry").is_none());
         }
+    }
+
+    fn verify_code_config(overseas: Value) -> Config {
+        validate(&test_fixtures::config_with(json!({
+            "api": "SendSmsVerifyCode",
+            "signName": "速通互联验证码",
+            "templates": null,
+            "overseas": overseas
+        })))
+        .unwrap()
+    }
+
+    #[test]
+    fn verify_code_mainland_numbers_and_the_overseas_route() {
+        let config = verify_code_config(globe());
+        let prepared = send(&config, "+86 130 1234 5678", "ForgotPassword").unwrap();
+        assert_eq!(prepared.route, Some(Route::Mainland));
+        assert_eq!(
+            prepared.target.endpoint.to_string(),
+            "https://dypnsapi.aliyuncs.com/"
+        );
+        assert_eq!(prepared.target.region_id, Some("cn-hangzhou"));
+        assert_eq!(key_id(&prepared, &config), ACCESS_KEY_ID);
+        let Request::SendSmsVerifyCode(request) = &prepared.request else {
+            panic!("{:?}", prepared.request);
+        };
+        assert_eq!(request.phone_number, "13012345678");
+        assert_eq!(request.template_code, "100003");
+        assert_eq!(prepared.request.api(), "SendSmsVerifyCode");
+        let call = prepared.request.call();
+        assert_eq!(call.action, "SendSmsVerifyCode");
+        assert_eq!(call.parameters.first(), Some(&("CountryCode", "86")));
+        // Other numbers take the route, as with SendSms.
+        let prepared = send(&config, "+852 9123 4567", "ForgotPassword").unwrap();
+        assert_eq!(prepared.route, Some(Route::Overseas));
+        assert!(matches!(prepared.request, Request::SendMessageToGlobe(_)));
+        assert_eq!(key_id(&prepared, &config), "intl-id");
+        // Results carry the route and the API.
+        let prepared = send(&config, "13012345678", "SignIn").unwrap();
+        let answer = prepared
+            .request
+            .parse(200, r#"{"Code":"OK","Message":"OK","RequestId":"R","Success":true,"Model":{"BizId":"B"}}"#, &Redactor::none())
+            .unwrap();
+        let ok = serde_json::to_value(prepared.tag(Ok(answer)).unwrap()).unwrap();
+        assert_eq!(
+            ok,
+            json!({ "Code": "OK", "Message": "OK", "RequestId": "R", "Success": true, "Model": { "BizId": "B" }, "route": "mainland", "api": "SendSmsVerifyCode" })
+        );
+        let failure = prepared
+            .tag(Err(Failure::new(ErrorCode::RateLimitExceeded, "x")))
+            .unwrap_err();
+        assert_eq!(failure.data.api, Some("SendSmsVerifyCode"));
+        assert_eq!(failure.data.route, Some("mainland"));
+    }
+
+    #[test]
+    fn verify_code_without_a_route_refuses_other_numbers_before_any_request() {
+        let config = verify_code_config(Value::Null);
+        for to in ["+1 862 401 7194", "+44 7700 900123", "+852 9123 4567"] {
+            let failure = send(&config, to, "SignIn").unwrap_err();
+            assert_eq!(failure.code, ErrorCode::InvalidRequestParameters);
+            assert!(
+                failure
+                    .data
+                    .error_description
+                    .contains("mainland China numbers only")
+                    && failure.data.error_description.contains("overseas"),
+                "{}",
+                failure.data.error_description
+            );
+            assert_eq!(failure.data.route, None);
+        }
+        let prepared = send(&config, "13012345678", "SignIn").unwrap();
+        assert_eq!(prepared.route, None);
+        let outcome = prepared
+            .tag(Ok(Answer::SendSmsVerifyCode(
+                send_sms_verify_code::parse(
+                    200,
+                    r#"{"Code":"OK","RequestId":"R"}"#,
+                    &Redactor::none(),
+                )
+                .unwrap(),
+            )))
+            .unwrap();
+        assert_eq!(
+            serde_json::to_value(outcome).unwrap(),
+            json!({ "Code": "OK", "Message": "OK", "RequestId": "R" })
+        );
     }
 }

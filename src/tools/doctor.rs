@@ -5,19 +5,21 @@
 //! This module turns the answers of read-only calls (`GetSmsSign`, then `GetSmsTemplate` per
 //! code) into one verdict per check. It makes no call itself: the boundary does, and hands the
 //! answers in as [`Probe`]s, so every verdict is tested here natively. The `overseas` route's
-//! account gets its own checks ([`overseas`]).
+//! account gets its own checks ([`overseas`]); `api: "SendSmsVerifyCode"` its own probe and
+//! checks ([`verify_code`]).
 
 use serde::Serialize;
 
 use crate::aliyun::api::get_sms_sign::{self, SmsSign};
 use crate::aliyun::api::get_sms_template::{self, variables, SmsTemplate};
+use crate::aliyun::api::query_send_details::SendDetails;
 use crate::aliyun::api::review::{Review, ReviewState};
 use crate::aliyun::call::{SignatureVersion, Timestamp};
 use crate::aliyun::credential::provider::CredentialType;
 use crate::aliyun::credential::Credentials;
 use crate::aliyun::endpoint::Endpoint;
 use crate::calendar::days_from_civil;
-use crate::connector::config::{Config, TemplateCode};
+use crate::connector::config::{Config, MainlandApi, TemplateCode};
 use crate::connector::overseas::Api;
 use crate::connector::route::{self, Route};
 use crate::error::{ErrorCode, Failure};
@@ -25,6 +27,7 @@ use crate::issue::Issue;
 
 pub mod locales;
 pub mod overseas;
+pub mod verify_code;
 
 pub use overseas::RouteProbes;
 
@@ -409,6 +412,24 @@ pub fn diagnose(
         template_uses(config),
     ));
     checks.extend(empty_codes(config, Side::Mainland));
+    finish(config, checks, route_probes)
+}
+
+/// Every check of a valid config with `api: "SendSmsVerifyCode"`, from dypnsapi's
+/// `QuerySendDetails` probe (see [`verify_code`]); with an overseas route, then the route's.
+pub fn diagnose_verify_code(
+    config: &Config,
+    probe: &Probe<SendDetails>,
+    route_probes: Option<RouteProbes>,
+) -> Report {
+    let mut checks = vec![config_check(config)];
+    checks.extend(verify_code::checks(config, probe));
+    checks.extend(empty_codes(config, Side::Mainland));
+    finish(config, checks, route_probes)
+}
+
+/// `checks`, then the overseas route's, as one redacted report.
+fn finish(config: &Config, mut checks: Vec<Check>, route_probes: Option<RouteProbes>) -> Report {
     checks.extend(locales::checks(config));
     if let Some(route) = &config.overseas {
         let route_checks = match route_probes {
@@ -490,11 +511,17 @@ fn config_check(config: &Config) -> Check {
     } else {
         ""
     };
+    let api = match config.api {
+        MainlandApi::SendSms => "",
+        MainlandApi::SendSmsVerifyCode => {
+            "api SendSmsVerifyCode (Message Authentication Service), "
+        }
+    };
     Check::new(
         "config",
         Verdict::Ok,
         format!(
-            "valid: signName \"{}\", {} templates, endpoint {}, region {}, signature {}{token}",
+            "valid: {api}signName \"{}\", {} templates, endpoint {}, region {}, signature {}{token}",
             config.sign_name,
             config.templates.iter().count(),
             config.endpoint,

@@ -8,6 +8,7 @@ use wasm_bindgen::prelude::*;
 
 use std::rc::Rc;
 
+use crate::aliyun::api::dypns_query_send_details;
 use crate::aliyun::api::get_sms_sign::{self, GetSmsSign, SmsSign};
 use crate::aliyun::api::get_sms_template::{self, GetSmsTemplate, SmsTemplate};
 use crate::aliyun::api::query_message::{self, QueryMessage};
@@ -15,12 +16,15 @@ use crate::aliyun::api::query_send_details::{self, QuerySendDetails, SendDetails
 use crate::aliyun::call::{Call, Target};
 use crate::aliyun::credential::provider::CredentialSource;
 use crate::aliyun::credential::{Credentials, Redactor};
-use crate::connector::config::Config;
+use crate::connector::config::{Config, MainlandApi};
 use crate::connector::overseas::{Api, OverseasRoute};
 use crate::connector::route;
 use crate::error::{ErrorCode, Failure};
 use crate::limits::MAX_MESSAGE_JSON_BYTES;
-use crate::tools::doctor::{self, overseas::PROBE_MESSAGE_ID, Probe, RouteProbes, TemplateUse};
+use crate::tools::doctor::{
+    self, overseas::PROBE_MESSAGE_ID, verify_code::PROBE_PHONE_NUMBER, Probe, RouteProbes,
+    TemplateUse,
+};
 use crate::wasm::credentials;
 use crate::wasm::{execute, failure_to_js, from_js, to_js, validated, Reply};
 
@@ -96,18 +100,40 @@ pub async fn doctor_export(config: JsValue) -> Result<JsValue, JsValue> {
         timeout_ms: config.timeout_ms,
         redactor: &redactor,
     };
-    let (sign, templates) = sign_and_templates(
-        &config,
-        &config.sign_name,
-        doctor::template_uses(&config),
-        via,
-    )
-    .await;
-    let route_probes = match &config.overseas {
-        Some(route) => Some(route_probes(&config, route, &redactor).await),
-        None => None,
+    let report = match config.api {
+        MainlandApi::SendSms => {
+            let (sign, templates) = sign_and_templates(
+                &config,
+                &config.sign_name,
+                doctor::template_uses(&config),
+                via,
+            )
+            .await;
+            let route_probes = match &config.overseas {
+                Some(route) => Some(route_probes(&config, route, &redactor).await),
+                None => None,
+            };
+            doctor::diagnose(&config, &sign, templates, route_probes)
+        }
+        MainlandApi::SendSmsVerifyCode => {
+            // Read-only: dypnsapi's QuerySendDetails for a number no code went to, today.
+            let query = QuerySendDetails {
+                phone_number: PROBE_PHONE_NUMBER.into(),
+                biz_id: None,
+                send_date: query_send_details::shanghai_date(now_millis()),
+            };
+            let answer = parsed(
+                probe(&dypns_query_send_details::call(&query), via).await,
+                dypns_query_send_details::parse,
+                &redactor,
+            );
+            let route_probes = match &config.overseas {
+                Some(route) => Some(route_probes(&config, route, &redactor).await),
+                None => None,
+            };
+            doctor::diagnose_verify_code(&config, &answer, route_probes)
+        }
     };
-    let report = doctor::diagnose(&config, &sign, templates, route_probes);
     Ok(to_js(&match expires_at_ms {
         Some(expires_at_ms) => doctor::with_provider(report, kind, expires_at_ms),
         None => report,
@@ -212,6 +238,8 @@ async fn route_probes(config: &Config, route: &OverseasRoute, redactor: &Redacto
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
 struct Status {
+    /// The API the message was sent with (what was asked: its product's records).
+    api: &'static str,
     phone_number: String,
     biz_id: String,
     send_date: String,
@@ -239,6 +267,9 @@ pub async fn query_send_details_export(
     }
 }
 
+/// How a `QuerySendDetails` answer is read: the SMS product's, or dypnsapi's.
+type ParseDetails = fn(u16, &str, &Redactor) -> Result<SendDetails, Failure>;
+
 async fn status(config: &Config, query: &JsValue, redactor: &Redactor) -> Result<Status, Failure> {
     let bad = |why: &str| Failure::new(ErrorCode::InvalidRequestParameters, why);
     let value = from_js(
@@ -264,15 +295,24 @@ async fn status(config: &Config, query: &JsValue, redactor: &Redactor) -> Result
         config.strict_phone_region_number_check,
     )?;
     let signer = credentials::signer(config).await?;
+    // A code sent with SendSmsVerifyCode is on record at the Message Authentication Service.
+    let (call, parse): (Call<'_>, ParseDetails) = match config.api {
+        MainlandApi::SendSms => (query.call(), query_send_details::parse),
+        MainlandApi::SendSmsVerifyCode => (
+            dypns_query_send_details::call(&query),
+            dypns_query_send_details::parse,
+        ),
+    };
     let reply = execute(
-        &query.call(),
+        &call,
         signer.credentials(),
         config.target(),
         config.timeout_ms,
     )
     .await?;
-    let details = query_send_details::parse(reply.status, &reply.body, redactor)?;
+    let details = parse(reply.status, &reply.body, redactor)?;
     Ok(Status {
+        api: config.api.as_str(),
         phone_number: query.phone_number,
         biz_id: query.biz_id.unwrap_or_default(),
         send_date: query.send_date,

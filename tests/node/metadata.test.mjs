@@ -61,6 +61,7 @@ test('the official form items are unchanged (the secret is only marked confident
       'stsEndpoint',
       'roleName',
       'ecsMetadataEndpoint',
+      'api',
     ],
   );
 });
@@ -93,6 +94,7 @@ test('every form item key is a config field the guard understands', () => {
     stsEndpoint: 'https://sts.cn-hangzhou.aliyuncs.com/',
     roleName: 'SmsSender',
     ecsMetadataEndpoint: 'http://100.100.100.200/',
+    api: 'SendSmsVerifyCode',
   };
   // The credential fields mean something only with the credentialType that uses them.
   const typeFor = {

@@ -328,7 +328,7 @@ describe('SendMessageToGlobe', () => {
     }
 
     test('an unknown code is general; an answer that is not JSON is invalid_response', async () => {
-      intl.respondNext({ aliyunError: 'SMS_CONTENT_ILLEGAL' });
+      intl.respondNext({ aliyunError: 'SOME_CODE_NOT_IN_THE_TABLE' });
       await expectConnectorError(send('+44 7700 900123'), 'general');
       for (const mode of ['not-json', 'html500', 'empty', 'truncated']) {
         intl.respondNext(mode);

@@ -52,6 +52,17 @@
 // `{ aliyunError }` modes answer in the envelope of the request's action (status 200: business).
 // `senderIds`, when given, lists the sender IDs (`From`) it accepts; others get INVALID_SENDERID.
 //
+// Message Authentication Service: `startAliyunServer({ actions: ['SendSmsVerifyCode'], ... })`
+// serves dypnsapi's `SendSmsVerifyCode` (2017-05-25) instead: `PhoneNumber` must be an 11-digit
+// mainland number without `86` (else MOBILE_NUMBER_ILLEGAL), `CountryCode` absent or `86`,
+// `TemplateCode` a system template (`verifyTemplateCodes`, default 100001 to 100005; else
+// INVALID_PARAMETERS), `SignName` in `signNames` when given (else INVALID_PARAMETERS), and a
+// `TemplateParam` of string values. OK answers carry `Success: true` and
+// `Model: { BizId, OutId?, RequestId }`; `{ aliyunError }` modes add `Success: false`. Accepted
+// sends land in `server.verifyCodes`. Such an instance may also serve dypnsapi's read-only
+// `QuerySendDetails` (list it in `actions`): the same parameters as the SMS product's, the records
+// of those sends under `Model` (delivered unless `setDelivery(bizId, …)` says otherwise).
+//
 // Standalone: `node tests/support/aliyun-server.mjs [--port 0] [--access-key-id ID]
 // [--access-key-secret SECRET]` prints its URL and logs each signed request it receives.
 
@@ -78,6 +89,11 @@ export const API = Object.freeze({
 /** `SendMessageToGlobe`: served only by instances that list it in `actions`. */
 export const GLOBE_API = Object.freeze({ action: 'SendMessageToGlobe', version: '2018-05-01' });
 
+/** The Message Authentication Service's send (product dypnsapi). */
+export const VERIFY_CODE_API = Object.freeze({ action: 'SendSmsVerifyCode', version: '2017-05-25' });
+/** The system templates the Message Authentication Service console lists. */
+export const SYSTEM_TEMPLATE_CODES = Object.freeze(['100001', '100002', '100003', '100004', '100005']);
+
 /** Each action's version and its own required parameters (checked after the common ones). */
 export const ACTIONS = Object.freeze({
   [API.action]: { version: API.version, required: ['PhoneNumbers', 'SignName', 'TemplateCode'] },
@@ -86,6 +102,7 @@ export const ACTIONS = Object.freeze({
   QuerySendDetails: { version: API.version, required: ['PhoneNumber', 'SendDate', 'PageSize', 'CurrentPage'] },
   [GLOBE_API.action]: { version: GLOBE_API.version, required: ['To', 'Message'] },
   QueryMessage: { version: GLOBE_API.version, required: ['MessageId'] },
+  [VERIFY_CODE_API.action]: { version: VERIFY_CODE_API.version, required: ['PhoneNumber', 'SignName', 'TemplateCode'] },
 });
 
 /** The 2018-05-01 actions: business answers as `ResponseCode`, refusals as `Code`. */
@@ -337,6 +354,9 @@ const reviewEntry = (value) => (typeof value === 'string' ? { state: value } : {
  * @param {() => number} [options.now] Clock for the Timestamp check.
  * @param {string[]} [options.actions] Actions served (default: SendSms and the read-only 2017-05-25 ones); others get InvalidAction.NotFound.
  * @param {string[]} [options.senderIds] When given, other SendMessageToGlobe `From` values get INVALID_SENDERID.
+ * @param {string[]} [options.verifyTemplateCodes] SendSmsVerifyCode's accepted templates (default: the system ones).
+ * @param {boolean} [options.anyNonce] Accept any V1 SignatureNonce, not only a version 4 UUID (Alibaba
+ *   Cloud's SDKs send their own format; Aliyun requires only that it is unused).
  */
 export async function startAliyunServer({
   credentials = { [DEMO_CREDENTIALS.accessKeyId]: DEMO_CREDENTIALS.accessKeySecret },
@@ -349,6 +369,8 @@ export async function startAliyunServer({
   now = Date.now,
   actions = MAINLAND_ACTIONS,
   senderIds,
+  verifyTemplateCodes = SYSTEM_TEMPLATE_CODES,
+  anyNonce = false,
 } = {}) {
   const { requests, respondNext, nextMode, forget } = recorder();
   const usedNonces = new Set();
@@ -359,6 +381,8 @@ export async function startAliyunServer({
   const deliveries = new Map();
   let deliveryState = 'delivered';
   let denied = new Set();
+  /** SendSmsVerifyCode's accepted sends. */
+  const verifyCodes = [];
   /** SendMessageToGlobe's accepted messages by MessageId, for QueryMessage. */
   const globeMessages = new Map();
   let clockSkew = 0;
@@ -462,14 +486,70 @@ export async function startAliyunServer({
       case 'GetSmsTemplate':
         return getSmsTemplate(params);
       case 'QuerySendDetails':
-        return querySendDetails(params);
+        return actions.includes(VERIFY_CODE_API.action) ? dypnsQuerySendDetails(params) : querySendDetails(params);
       case GLOBE_API.action:
         return globeProblem(params) ?? { status: 200, code: 'OK', message: 'OK' };
       case 'QueryMessage':
         return queryMessage(params);
+      case VERIFY_CODE_API.action:
+        return sendSmsVerifyCode(params);
       default:
         return sendSms(params);
     }
+  }
+
+  /** dypnsapi's QuerySendDetails: SendSmsVerifyCode's records under `Model`. */
+  function dypnsQuerySendDetails(params) {
+    if (!/^1\d{10}$/.test(params.PhoneNumber)) {
+      return { status: 200, code: 'MOBILE_NUMBER_ILLEGAL', message: 'The format of the mobile number is invalid.' };
+    }
+    if (!/^\d{8}$/.test(params.SendDate) || !/^\d+$/.test(params.PageSize ?? '') || !/^\d+$/.test(params.CurrentPage ?? '')) {
+      return { status: 200, code: 'INVALID_PARAMETERS', message: 'SendDate must be yyyyMMdd; PageSize and CurrentPage numbers.' };
+    }
+    const found = verifyCodes.filter(
+      (sent) =>
+        sent.phoneNumber === params.PhoneNumber &&
+        shanghai(sent.sentAt).day === params.SendDate &&
+        (params.BizId === undefined || params.BizId === '' || sent.bizId === params.BizId),
+    );
+    const model = found.map((sent) => {
+      const delivery = reviewEntry(deliveries.get(sent.bizId) ?? deliveryState);
+      return {
+        PhoneNum: sent.phoneNumber,
+        SendStatus: SEND_STATUS[delivery.state],
+        ErrCode: delivery.errCode ?? { waiting: '', failed: 'MK:0001', delivered: 'DELIVERED' }[delivery.state],
+        TemplateCode: sent.templateCode,
+        Content: `【${sent.signName}】您的验证码为${JSON.parse(sent.templateParam ?? '{}').code ?? ''}`,
+        SendDate: shanghai(sent.sentAt).time,
+        ReceiveDate: delivery.state === 'waiting' ? '' : shanghai(sent.sentAt + 3000).time,
+        OutId: '',
+      };
+    });
+    return { status: 200, code: 'OK', message: '成功', fields: { Success: true, TotalCount: found.length, Model: model } };
+  }
+
+  /** SendSmsVerifyCode: the Message Authentication Service's own checks, answered with HTTP 200. */
+  function sendSmsVerifyCode(params) {
+    if (!/^1\d{10}$/.test(params.PhoneNumber)) {
+      return { status: 200, code: 'MOBILE_NUMBER_ILLEGAL', message: 'The format of the mobile number is invalid.' };
+    }
+    if (params.CountryCode !== undefined && params.CountryCode !== '86') {
+      return { status: 200, code: 'INVALID_PARAMETERS', message: 'CountryCode must be 86.' };
+    }
+    if (!verifyTemplateCodes.includes(params.TemplateCode)) {
+      return { status: 200, code: 'INVALID_PARAMETERS', message: `TemplateCode ${params.TemplateCode} is not a system template.` };
+    }
+    if (signNames && !signNames.includes(params.SignName)) {
+      return { status: 200, code: 'INVALID_PARAMETERS', message: `SignName ${params.SignName} is not a system signature.` };
+    }
+    if (params.TemplateParam !== undefined) {
+      const problem = templateParamProblem(params.TemplateParam);
+      if (problem) return { status: 200, code: 'INVALID_PARAMETERS', message: problem };
+    }
+    const model = { BizId: bizId() };
+    if (params.OutId !== undefined) model.OutId = params.OutId;
+    const sent = { phoneNumber: params.PhoneNumber, templateCode: params.TemplateCode, signName: params.SignName, templateParam: params.TemplateParam };
+    return { status: 200, code: 'OK', message: '成功', fields: { Success: true, Model: model }, verifyCode: sent };
   }
 
   function queryMessage(params) {
@@ -618,7 +698,11 @@ export async function startAliyunServer({
     if (authorization !== undefined) return verifyV3(record, authorization);
     record.signatureVersion = 'v1';
     const { params, method } = record;
-    const missing = REQUIRED_PARAMETERS.find((name) => params[name] === undefined || params[name] === '');
+    // Alibaba Cloud's own dypnsapi SDK signs SendSmsVerifyCode without RegionId (optional there).
+    const optional = params.Action === VERIFY_CODE_API.action ? ['RegionId'] : [];
+    const missing = REQUIRED_PARAMETERS.find(
+      (name) => !optional.includes(name) && (params[name] === undefined || params[name] === ''),
+    );
     if (missing) {
       return { status: 400, code: `Missing${missing}`, message: `${missing} is mandatory for this action.` };
     }
@@ -644,10 +728,10 @@ export async function startAliyunServer({
     if (params.SignatureVersion !== API.signatureVersion) {
       return { status: 400, code: 'InvalidSignatureVersion', message: 'Specified signature version is not supported.' };
     }
-    if (!REGION_ID.test(params.RegionId)) {
+    if (params.RegionId !== undefined && !REGION_ID.test(params.RegionId)) {
       return { status: 400, code: 'InvalidRegionId', message: 'Specified RegionId is not valid.' };
     }
-    if (!UUID_V4.test(params.SignatureNonce)) {
+    if (!anyNonce && !UUID_V4.test(params.SignatureNonce)) {
       return { status: 400, code: 'InvalidSignatureNonce', message: 'SignatureNonce must be a version 4 UUID.' };
     }
     const late = timestampProblem(params.Timestamp, serverNow());
@@ -723,6 +807,14 @@ export async function startAliyunServer({
     }
     if (chosen === 'ok') {
       const body = { Code: outcome.code, Message: outcome.message, RequestId: requestId, ...outcome.fields };
+      if (record.action === VERIFY_CODE_API.action) {
+        if (outcome.verifyCode) {
+          body.Model = { ...body.Model, RequestId: requestId };
+          verifyCodes.push({ ...outcome.verifyCode, bizId: body.Model.BizId, requestId, sentAt: serverNow() });
+        } else if (outcome.code !== 'OK') {
+          body.Success = false;
+        }
+      }
       if (outcome.send) {
         body.BizId = bizId();
         messages.push({ ...outcome.send, bizId: body.BizId, sentAt: serverNow() });
@@ -736,6 +828,7 @@ export async function startAliyunServer({
     }
     if (typeof chosen === 'object' && chosen !== null && 'aliyunError' in chosen) {
       const body = { Code: chosen.aliyunError, Message: chosen.message ?? `Simulated ${chosen.aliyunError}`, RequestId: requestId };
+      if (record.action === VERIFY_CODE_API.action) body.Success = false;
       sendJson(res, chosen.status ?? 200, body, requestId);
       return;
     }
@@ -852,6 +945,7 @@ export async function startAliyunServer({
     requests,
     credentials,
     messages,
+    verifyCodes,
     setSign(name, state) {
       signs.set(name, state);
     },
@@ -891,6 +985,7 @@ export async function startAliyunServer({
       deliveryState = 'delivered';
       denied = new Set();
       globeMessages.clear();
+      verifyCodes.length = 0;
       clockSkew = 0;
       dateHeader = true;
     },

@@ -168,6 +168,20 @@ pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SendDetails
         redactor,
         crate::aliyun::api::send_sms::ERRORS,
     )?;
+    let records = answer
+        .get("SmsSendDetailDTOs")
+        .and_then(|dtos| dtos.get("SmsSendDetailDTO"));
+    details(&answer, records, "SmsSendDetailDTOs.SmsSendDetailDTO")
+}
+
+/// The records of an OK answer, found at `records` (called `what` in a failure), with its
+/// `RequestId` and `TotalCount`; shared with dypnsapi's `QuerySendDetails`, which lists the same
+/// records elsewhere.
+pub(crate) fn details(
+    answer: &Answer<'_>,
+    records: Option<&Value>,
+    what: &str,
+) -> Result<SendDetails, Failure> {
     let request_id = answer.string("RequestId")?;
     // Aliyun writes TotalCount as a number or a numeric string depending on the SDK edition.
     let total_count = match answer.get("TotalCount") {
@@ -177,19 +191,14 @@ pub fn parse(status: u16, body: &str, redactor: &Redactor) -> Result<SendDetails
         _ => None,
     }
     .ok_or_else(|| answer.invalid("TotalCount should be a whole number".into()))?;
-    let records = answer
-        .get("SmsSendDetailDTOs")
-        .and_then(|dtos| dtos.get("SmsSendDetailDTO"));
     let records = match records {
         None | Some(Value::Null) => &[][..],
         Some(Value::Array(records)) => records.as_slice(),
-        Some(_) => {
-            return Err(answer.invalid("SmsSendDetailDTOs.SmsSendDetailDTO should be a list".into()))
-        }
+        Some(_) => return Err(answer.invalid(format!("{what} should be a list"))),
     };
     let details = records
         .iter()
-        .map(|record| detail(&answer, record))
+        .map(|record| detail(answer, record))
         .collect::<Result<_, _>>()?;
     Ok(SendDetails {
         request_id: request_id.unwrap_or_default(),

@@ -238,6 +238,7 @@ mod tests {
                 "usage_limit_exceeded" => ErrorCode::UsageLimitExceeded,
                 "invalid_request_parameters" => ErrorCode::InvalidRequestParameters,
                 "invalid_config" => ErrorCode::InvalidConfig,
+                "general" => ErrorCode::General,
                 other => panic!("{other}"),
             };
             let business =
@@ -265,7 +266,7 @@ mod tests {
         for body in [
             r#"{"ResponseCode":"isp.SYSTEM_ERROR"}"#,
             r#"{"Code":"InternalError","Message":"x"}"#,
-            r#"{"ResponseCode":"SMS_CONTENT_CODE_ILLEGAL"}"#,
+            r#"{"ResponseCode":"SOME_CODE_NOT_IN_THE_TABLE"}"#,
         ] {
             assert_eq!(
                 parse(200, body, &Redactor::none()).unwrap_err().code,
@@ -277,6 +278,34 @@ mod tests {
         assert_eq!(failure.code, ErrorCode::InvalidResponse);
         let failure = parse(500, r#"{"Code":"OK"}"#, &Redactor::none()).unwrap_err();
         assert_eq!(failure.code, ErrorCode::InvalidResponse);
+    }
+
+    /// Codes of Alibaba Cloud's international error reference the table once lacked.
+    #[test]
+    fn documented_international_codes_map() {
+        for (code, expected) in [
+            ("QPS_LIMIT_CONTROL", ErrorCode::RateLimitExceeded),
+            (
+                "SMS_SECURITY_INTERCEPTED",
+                ErrorCode::InvalidRequestParameters,
+            ),
+            ("SMS_CONTENT_CODE_ILLEGAL", ErrorCode::InvalidConfig),
+            ("SMS_CONTENT_ILLEGAL", ErrorCode::InvalidConfig),
+            ("FORBIDDEN_ACTION", ErrorCode::InvalidConfig),
+            ("RAM_PERMISSION_DENY", ErrorCode::InvalidConfig),
+            ("PRODUCT_NOT_SUBSCRIBED", ErrorCode::InvalidConfig),
+            ("InvalidSecurityToken.Expired", ErrorCode::InvalidConfig),
+            ("SYSTEM_ERROR", ErrorCode::General),
+        ] {
+            assert_eq!(classify(code), expected, "{code}");
+        }
+        for row in ERRORS {
+            assert!(
+                row.hint.len() <= 200 && row.hint.ends_with('.'),
+                "{}",
+                row.code
+            );
+        }
     }
 
     #[test]

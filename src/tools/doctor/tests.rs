@@ -1021,3 +1021,157 @@ fn a_provider_line_follows_the_config_line() {
          2026-12-01T03:00:00Z; the checks below use them"
     );
 }
+
+// ---------------------------------------------------------------------------------------------
+// api: "SendSmsVerifyCode"
+
+fn verify_code_config(extra: serde_json::Value) -> Config {
+    let mut value = test_fixtures::config_with(json!({
+        "accessKeyId": "LTAI-doctor",
+        "api": "SendSmsVerifyCode",
+        "signName": "速通互联验证码"
+    }));
+    value.as_object_mut().unwrap().remove("templates");
+    validate(&with_fields(value, extra)).unwrap()
+}
+
+fn dypns(status: u16, body: &str) -> Probe<SendDetails> {
+    probe(
+        crate::aliyun::api::dypns_query_send_details::parse(
+            status,
+            body,
+            &crate::aliyun::credential::Redactor::none(),
+        ),
+        1000,
+    )
+}
+
+#[test]
+fn verify_code_checks_the_key_and_warns_about_what_it_cannot_check() {
+    let config = verify_code_config(json!({}));
+    let report = diagnose_verify_code(
+        &config,
+        &dypns(
+            200,
+            r#"{"Code":"OK","Success":true,"RequestId":"R","Model":[]}"#,
+        ),
+        None,
+    );
+    assert_eq!(
+        labels(&report),
+        vec![
+            "config",
+            "endpoint",
+            "clock",
+            "credentials",
+            "signName",
+            "template 100001",
+            "template 100002",
+            "template 100003",
+            "template 100005",
+        ]
+    );
+    assert!(report.ok, "{report:?}");
+    assert_eq!(report.summary, "4 ok, 5 warn, 0 fail");
+    assert_says(
+        check(&report, "config"),
+        Verdict::Ok,
+        "api SendSmsVerifyCode",
+    );
+    assert_says(
+        check(&report, "credentials"),
+        Verdict::Ok,
+        "AccessKey ID LTAI-doctor accepted (QuerySendDetails (dypnsapi) signed with v1)",
+    );
+    assert_says(
+        check(&report, "signName"),
+        Verdict::Warn,
+        "cannot be checked without sending",
+    );
+    let template = template_named(&report, "100001");
+    assert_says(template, Verdict::Warn, "cannot be checked without sending");
+    assert!(
+        template
+            .detail
+            .contains("used by SignIn, Register, Generic"),
+        "{}",
+        template.detail
+    );
+}
+
+#[test]
+fn verify_code_key_failures() {
+    let config = verify_code_config(json!({}));
+    for (status, body, verdict, words) in [
+        (
+            404,
+            r#"{"Code":"InvalidAccessKeyId.NotFound","Message":"x"}"#,
+            Verdict::Fail,
+            "does not know AccessKey ID LTAI-doctor",
+        ),
+        (
+            400,
+            r#"{"Code":"SignatureDoesNotMatch","Message":"x"}"#,
+            Verdict::Fail,
+            "accessKeySecret is not the secret",
+        ),
+        (
+            200,
+            r#"{"Code":"BIZ_NOT_OPEN_STATUS","Message":"x","Success":false}"#,
+            Verdict::Fail,
+            "has not activated the Message Authentication Service",
+        ),
+        (
+            403,
+            r#"{"Code":"isv.RAM_PERMISSION_DENY","Message":"x"}"#,
+            Verdict::Warn,
+            "dypns:QuerySendDetails",
+        ),
+        (
+            200,
+            r#"{"Code":"INVALID_PARAMETERS","Message":"x","Success":false}"#,
+            Verdict::Ok,
+            "accepted",
+        ),
+        (
+            503,
+            r#"{"Code":"ServiceUnavailable","Message":"x"}"#,
+            Verdict::Warn,
+            "could not check",
+        ),
+    ] {
+        let report = diagnose_verify_code(&config, &dypns(status, body), None);
+        assert_says(check(&report, "credentials"), verdict, words);
+    }
+    let report = diagnose_verify_code(&config, &unanswered("connection refused"), None);
+    assert_says(check(&report, "endpoint"), Verdict::Fail, "did not answer");
+    assert!(!report.ok);
+}
+
+#[test]
+fn verify_code_given_templates_are_listed_by_their_china_codes_and_the_route_is_checked() {
+    let config = verify_code_config(json!({
+        "templates": [
+            { "usageType": "SignIn", "templateCode": "100001" },
+            { "usageType": "Register", "templateCode": { "china": "100004", "overseas": "SMS_INT" } },
+            { "usageType": "ForgotPassword", "templateCode": "100003" },
+            { "usageType": "Generic", "templateCode": "100001" }
+        ],
+        "overseas": { "accessKeyId": "LTAI-intl", "accessKeySecret": "intl-secret-value", "message": "Code {{code}}" }
+    }));
+    let report = diagnose_verify_code(
+        &config,
+        &dypns(200, r#"{"Code":"OK","RequestId":"R"}"#),
+        Some(globe_ok()),
+    );
+    let templates: Vec<String> = labels(&report)
+        .into_iter()
+        .filter(|label| label.starts_with("template"))
+        .collect();
+    assert_eq!(
+        templates,
+        vec!["template 100001", "template 100004", "template 100003"]
+    );
+    assert!(labels(&report).contains(&"credentials (overseas route)".to_string()));
+    assert!(!format!("{report:?}").contains("intl-secret-value"));
+}
