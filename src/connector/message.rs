@@ -99,17 +99,15 @@ pub fn template<'c>(message: &'c Message<'_>, config: &'c Config) -> &'c Templat
         .pick(message.usage_type, message.locale.as_ref())
 }
 
-/// The `SendSms` request for `message`: the template for its usage type and region, signed
-/// with `sign_name`.
-pub fn send_sms(
-    message: &Message<'_>,
-    config: &Config,
-    sign_name: &str,
-) -> Result<SendSms, Failure> {
-    let bad = |why: String| Failure::new(ErrorCode::InvalidRequestParameters, why);
-    let phone = &message.phone;
+/// The code of the template for `message`'s usage type, locale and region; an empty one is
+/// refused here, when a message picks it.
+fn template_code_for<'c>(message: &'c Message<'_>, config: &'c Config) -> Result<&'c str, Failure> {
     let template = template(message, config);
-    let code = template_code(template, phone, config.strict_phone_region_number_check);
+    let code = template_code(
+        template,
+        &message.phone,
+        config.strict_phone_region_number_check,
+    );
     if code.is_empty() {
         return Err(Failure::new(
             ErrorCode::InvalidConfig,
@@ -119,15 +117,34 @@ pub fn send_sms(
             ),
         ));
     }
-    let param = template_param(message.payload.unwrap_or(&Map::new()));
+    Ok(code)
+}
+
+/// `param` when it is within Aliyun's `TemplateParam` limit.
+fn bounded_param(param: String) -> Result<String, Failure> {
     if param.len() > MAX_TEMPLATE_PARAM_BYTES {
-        return Err(bad(format!(
-            "TemplateParam is {} bytes, more than the limit of {MAX_TEMPLATE_PARAM_BYTES}",
-            param.len()
-        )));
+        return Err(Failure::new(
+            ErrorCode::InvalidRequestParameters,
+            format!(
+                "TemplateParam is {} bytes, more than the limit of {MAX_TEMPLATE_PARAM_BYTES}",
+                param.len()
+            ),
+        ));
     }
+    Ok(param)
+}
+
+/// The `SendSms` request for `message`: the template for its usage type and region, signed
+/// with `sign_name`.
+pub fn send_sms(
+    message: &Message<'_>,
+    config: &Config,
+    sign_name: &str,
+) -> Result<SendSms, Failure> {
+    let code = template_code_for(message, config)?;
+    let param = bounded_param(template_param(message.payload.unwrap_or(&Map::new())))?;
     Ok(SendSms {
-        phone_numbers: phone.for_aliyun().to_string(),
+        phone_numbers: message.phone.for_aliyun().to_string(),
         sign_name: sign_name.to_string(),
         template_code: code.to_string(),
         template_param: param,
@@ -151,27 +168,8 @@ pub fn send_sms_verify_code(
             MAINLAND_ONLY,
         ));
     };
-    let template = template(message, config);
-    let code = template_code(template, &message.phone, strict);
-    if code.is_empty() {
-        return Err(Failure::new(
-            ErrorCode::InvalidConfig,
-            format!(
-                "The {} template has an empty templateCode for this number's region",
-                template.usage_type
-            ),
-        ));
-    }
-    let param = verify_code_param(message.payload.unwrap_or(&Map::new()));
-    if param.len() > MAX_TEMPLATE_PARAM_BYTES {
-        return Err(Failure::new(
-            ErrorCode::InvalidRequestParameters,
-            format!(
-                "TemplateParam is {} bytes, more than the limit of {MAX_TEMPLATE_PARAM_BYTES}",
-                param.len()
-            ),
-        ));
-    }
+    let code = template_code_for(message, config)?;
+    let param = bounded_param(verify_code_param(message.payload.unwrap_or(&Map::new())))?;
     Ok(SendSmsVerifyCode {
         phone_number: national.to_string(),
         sign_name: config.sign_name.clone(),
