@@ -7,9 +7,6 @@
 //! polyfill, or a body) that ignores the signal must not leave a send pending forever. It
 //! resolves (never rejects) with a marker of its own, so no rejection is ever left unhandled.
 
-use std::cell::Cell;
-use std::rc::Rc;
-
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -32,8 +29,9 @@ extern "C" {
 
     /// The global scope's timers (web-sys has them only on `Window` and `WorkerGlobalScope`; Node
     /// has neither).
+    /// `setTimeout(callback, ms, argument)`: `callback(argument)` once `ms` have passed.
     #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout(callback: &Function, ms: u32) -> Result<JsValue, JsValue>;
+    fn set_timeout(callback: &Function, ms: u32, argument: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
     fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 }
@@ -93,43 +91,29 @@ pub(crate) fn describe(error: &JsValue) -> String {
     }
 }
 
-/// A host timer: once `ms` have passed it aborts `controller` (if any), and [`Deadline::race`]
-/// ends. Cleared when dropped.
+/// A host timer that settles [`Deadline::race`] once `ms` have passed. Cleared when dropped.
+///
+/// The timer resolves a promise with a marker of its own (`setTimeout(resolve, ms, marker)`): no
+/// Rust closure to keep alive, and a rejection is never left unhandled. Whoever sees the marker
+/// aborts what was under way.
 struct Deadline {
-    fired: Rc<Cell<bool>>,
     /// Resolves with `marker` when the time is up.
     expired: Promise,
     marker: JsValue,
     handle: JsValue,
-    /// Kept alive for the timer; the timer is cleared before this is dropped.
-    _callback: Closure<dyn FnMut()>,
 }
 
 impl Deadline {
-    fn start(ms: u32, controller: Option<AbortController>) -> Result<Self, JsValue> {
-        let mut resolve = None;
-        let expired = Promise::new(&mut |resolve_fn, _reject| resolve = Some(resolve_fn));
+    fn start(ms: u32) -> Result<Self, JsValue> {
         let marker: JsValue = Object::new().into();
-        let fired = Rc::new(Cell::new(false));
-        let callback = {
-            let (fired, marker) = (fired.clone(), marker.clone());
-            Closure::<dyn FnMut()>::new(move || {
-                fired.set(true);
-                if let Some(controller) = &controller {
-                    controller.abort();
-                }
-                if let Some(resolve) = &resolve {
-                    let _ = resolve.call1(&JsValue::UNDEFINED, &marker);
-                }
-            })
-        };
-        let handle = set_timeout(callback.as_ref().unchecked_ref(), ms)?;
+        let mut handle = Err(JsValue::UNDEFINED);
+        let expired = Promise::new(&mut |resolve, _reject| {
+            handle = set_timeout(&resolve, ms, &marker);
+        });
         Ok(Self {
-            fired,
             expired,
             marker,
-            handle,
-            _callback: callback,
+            handle: handle?,
         })
     }
 
@@ -138,10 +122,6 @@ impl Deadline {
         let both = Array::of2(&Promise::resolve(step), &self.expired);
         let value = JsFuture::from(Promise::race(&both)).await?;
         Ok((value != self.marker).then_some(value))
-    }
-
-    fn fired(&self) -> bool {
-        self.fired.get()
     }
 }
 
@@ -184,8 +164,9 @@ enum Cut {
     Threw(JsValue),
 }
 
-/// Reads a body stream, stopping (and cancelling it) once more than `limit` bytes arrived.
-/// Invalid UTF-8 becomes U+FFFD; a BOM is kept.
+/// Reads a body stream, stopping once more than `limit` bytes arrived (the caller then aborts the
+/// request, which errors the stream and drops the connection). Invalid UTF-8 becomes U+FFFD; a
+/// BOM is kept.
 async fn read_capped(
     stream: &ReadableStream,
     limit: usize,
@@ -206,8 +187,6 @@ async fn read_capped(
         let value = Reflect::get(&chunk, &JsValue::from_str("value")).map_err(Cut::Threw)?;
         let part = Uint8Array::new(&value);
         if bytes.len().saturating_add(part.length() as usize) > limit {
-            // Cancelling lets the host drop the connection; the abort covers the rest.
-            ignore_rejection(&reader.cancel());
             return Err(Cut::TooBig);
         }
         let start = bytes.len();
@@ -217,17 +196,6 @@ async fn read_capped(
         }
     }
     Ok(String::from_utf8_lossy(&bytes).into_owned())
-}
-
-thread_local! {
-    /// One handler for every promise whose rejection means nothing (a cancelled body).
-    static IGNORE: Closure<dyn FnMut(JsValue)> = Closure::new(|_: JsValue| {});
-}
-
-fn ignore_rejection(promise: &Promise) {
-    IGNORE.with(|ignore| {
-        let _ = promise.catch(ignore);
-    });
 }
 
 /// One request with the host's `fetch`, aborted after `timeout_ms` (headers and body both).
@@ -240,21 +208,20 @@ async fn exchange(request: &Outgoing<'_>, timeout_ms: u32, limit: usize) -> Exch
             return Exchange::Setup(format!("AbortController unavailable: {}", describe(&error)))
         }
     };
-    let deadline = match Deadline::start(timeout_ms, Some(controller.clone())) {
+    let deadline = match Deadline::start(timeout_ms) {
         Ok(deadline) => deadline,
         Err(error) => {
             return Exchange::Setup(format!("setTimeout unavailable: {}", describe(&error)))
         }
     };
-    let failed = |error: &JsValue, stage: &'static str| {
-        if deadline.fired() {
-            Exchange::TimedOut
-        } else {
-            Exchange::Network {
-                stage,
-                detail: describe(error),
-            }
-        }
+    let failed = |error: &JsValue, stage: &'static str| Exchange::Network {
+        stage,
+        detail: describe(error),
+    };
+    // Out of time: the request is aborted (socket and body), and the send fails at once.
+    let timed_out = || {
+        controller.abort();
+        Exchange::TimedOut
     };
     let init = RequestInit::new();
     init.set_method(request.method);
@@ -279,7 +246,7 @@ async fn exchange(request: &Outgoing<'_>, timeout_ms: u32, limit: usize) -> Exch
     };
     let response = match deadline.race(&pending).await {
         Ok(Some(response)) => response,
-        Ok(None) => return Exchange::TimedOut,
+        Ok(None) => return timed_out(),
         Err(error) => return failed(&error, "request"),
     };
     // Duck-typed rather than `instanceof Response`: a fetch polyfill's responses may be another
@@ -316,7 +283,7 @@ async fn exchange(request: &Outgoing<'_>, timeout_ms: u32, limit: usize) -> Exch
         Some(stream) => match read_capped(&stream, limit, &deadline).await {
             Ok(text) => text,
             Err(Cut::TooBig) => return too_big("the answer".into()),
-            Err(Cut::TimedOut) => return Exchange::TimedOut,
+            Err(Cut::TimedOut) => return timed_out(),
             Err(Cut::Threw(error)) => return failed(&error, "reading body"),
         },
         None => {
@@ -326,7 +293,7 @@ async fn exchange(request: &Outgoing<'_>, timeout_ms: u32, limit: usize) -> Exch
             };
             match deadline.race(&pending.into()).await {
                 Ok(Some(text)) => text.as_string().unwrap_or_default(),
-                Ok(None) => return Exchange::TimedOut,
+                Ok(None) => return timed_out(),
                 Err(error) => return failed(&error, "reading body"),
             }
         }
@@ -381,7 +348,7 @@ pub(crate) enum Settled {
 
 /// `read(argument)` (a value or a promise of one) settled within `ms`.
 pub(crate) async fn settle_within(read: &Function, argument: &JsValue, ms: u32) -> Settled {
-    let deadline = match Deadline::start(ms, None) {
+    let deadline = match Deadline::start(ms) {
         Ok(deadline) => deadline,
         Err(error) => {
             return Settled::Unavailable(format!("setTimeout unavailable: {}", describe(&error)))
@@ -394,7 +361,6 @@ pub(crate) async fn settle_within(read: &Function, argument: &JsValue, ms: u32) 
     match outcome {
         Ok(Some(value)) => Settled::Value(value),
         Ok(None) => Settled::TimedOut,
-        Err(_) if deadline.fired() => Settled::TimedOut,
         Err(error) => Settled::Threw(describe(&error)),
     }
 }

@@ -63,34 +63,33 @@ fn length(text: &JsValue) -> usize {
     text.unchecked_ref::<JsString>().length() as usize
 }
 
-/// Walks `value` as `JSON.stringify` would, spending from `left` no more than the bytes its JSON
-/// text would take (so everything refused is truly over the limit), and refusing what JSON cannot
-/// express. Every visited value costs at least one byte, so a cyclic object with many edges ends
+/// Walks `value` as `JSON.stringify` would, spending from `left` what its JSON text would take
+/// (strings by their UTF-16 length, which never exceeds their UTF-8 size), and refusing what JSON
+/// cannot express. Every visited value costs at least one byte, so a cyclic object with many edges ends
 /// at the limit too, not only at the depth.
 fn measure(value: &JsValue, depth: usize, left: &mut usize) -> Result<(), Problem> {
-    if value.is_null() || value.is_undefined() || value.as_bool().is_some() {
-        return spend(left, 4);
-    }
-    if value.as_f64().is_some() {
-        return spend(left, 1);
-    }
+    // Each check is a call into JS: the common kinds first.
     if value.is_string() {
         return spend(left, length(value).saturating_add(2));
     }
-    if value.is_bigint() {
-        return Err(Problem::NotJson(
-            "it holds a BigInt, which JSON cannot express",
-        ));
-    }
-    if value.is_function() {
-        return Err(Problem::NotJson(
-            "it holds a function, which JSON cannot express",
-        ));
-    }
     if !value.is_object() {
-        return Err(Problem::NotJson(
-            "it holds a symbol, which JSON cannot express",
-        ));
+        return if value.is_null() || value.is_undefined() || value.as_bool().is_some() {
+            spend(left, 4)
+        } else if value.as_f64().is_some() {
+            spend(left, 1)
+        } else if value.is_bigint() {
+            Err(Problem::NotJson(
+                "it holds a BigInt, which JSON cannot express",
+            ))
+        } else if value.is_function() {
+            Err(Problem::NotJson(
+                "it holds a function, which JSON cannot express",
+            ))
+        } else {
+            Err(Problem::NotJson(
+                "it holds a symbol, which JSON cannot express",
+            ))
+        };
     }
     if depth >= MAX_DEPTH {
         return Err(Problem::NotJson(
