@@ -41,12 +41,26 @@ use http::{fetch_text, Outgoing};
 pub(crate) use values::{failure_to_js, from_js, to_js, Unreadable};
 
 thread_local! {
-    /// The last valid config, as read and as validated. Logto passes the same config on every
-    /// send; comparing what was read is far cheaper than validating it again.
-    static LAST_CONFIG: RefCell<Option<(Value, Rc<Config>)>> = const { RefCell::new(None) };
+    /// The last valid config and its cache key. Logto passes the same config on every send;
+    /// recognising it is far cheaper than reading and validating it again.
+    static LAST_CONFIG: RefCell<Option<(JsValue, Rc<Config>)>> = const { RefCell::new(None) };
 }
 
 pub(crate) fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
+    // The cache key is the config's `JSON.stringify` text, made and compared in JS: it never
+    // enters WebAssembly memory, and the config itself is read (below) only when it changed. A
+    // config JSON cannot express has no key, and is read and refused.
+    let key = js_sys::JSON::stringify(config).ok().map(JsValue::from);
+    if let Some(key) = &key {
+        let cached = LAST_CONFIG.with_borrow(|last| {
+            last.as_ref()
+                .filter(|(last_key, _)| last_key == key)
+                .map(|(_, config)| config.clone())
+        });
+        if let Some(config) = cached {
+            return Ok(config);
+        }
+    }
     // A config JSON cannot represent is reported as an issue too, so `issues` is always there.
     let unreadable = |unreadable: Unreadable| {
         let code = match unreadable {
@@ -66,16 +80,10 @@ pub(crate) fn validated(config: &JsValue) -> Result<Rc<Config>, Failure> {
         MAX_CONFIG_JSON_BYTES,
     )
     .map_err(unreadable)?;
-    let cached = LAST_CONFIG.with_borrow(|last| {
-        last.as_ref()
-            .filter(|(last_value, _)| *last_value == value)
-            .map(|(_, config)| config.clone())
-    });
-    if let Some(config) = cached {
-        return Ok(config);
-    }
     let config = Rc::new(config::validate(&value).map_err(Failure::invalid_config)?);
-    LAST_CONFIG.set(Some((value, config.clone())));
+    if let Some(key) = key {
+        LAST_CONFIG.set(Some((key, config.clone())));
+    }
     Ok(config)
 }
 
