@@ -375,7 +375,9 @@ export type DoctorReport = {
  * Checks a config against Aliyun without sending a message: the config, the endpoint and the
  * clock, the credentials (`GetSmsSign`), the signature name and every template code
  * (`GetSmsTemplate`); with an overseas route, the same on its account (`SendMessageToGlobe`:
- * the key via `QueryMessage`, the sender ID and the message texts). Never rejects.
+ * the key via `QueryMessage`, the sender ID and the message texts). Never rejects (once the
+ * module below is loaded). The first call of `doctor` or `querySendDetails` loads the operator
+ * tools' own WebAssembly module (`lib/wasm/aliyun_sms_tools_bg.wasm`), which Logto never loads.
  */
 export declare function doctor(config: unknown): Promise<DoctorReport>;
 
