@@ -4,8 +4,9 @@
 //! every failure is in [`fetch_text`].
 //!
 //! The deadline is a host timer racing each step, not the `AbortSignal` alone: a `fetch` (or a
-//! polyfill, or a body) that ignores the signal must not leave a send pending forever. It
-//! resolves (never rejects) with a marker of its own, so no rejection is ever left unhandled.
+//! polyfill, or a body) that ignores the signal must not leave a send pending forever. `fetch` is
+//! called as `fetch(url, init)` rather than with a web-sys `Request`: that is the form every
+//! polyfill and stand-in accepts.
 
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
@@ -27,9 +28,9 @@ extern "C" {
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(url: &str, init: &RequestInit) -> Result<JsValue, JsValue>;
 
-    /// The global scope's timers (web-sys has them only on `Window` and `WorkerGlobalScope`; Node
-    /// has neither).
-    /// `setTimeout(callback, ms, argument)`: `callback(argument)` once `ms` have passed.
+    /// The global scope's `setTimeout(callback, ms, argument)`: `callback(argument)` once `ms`
+    /// have passed. (web-sys has the timers only on `Window` and `WorkerGlobalScope`; Node has
+    /// neither.)
     #[wasm_bindgen(catch, js_name = setTimeout)]
     fn set_timeout(callback: &Function, ms: u32, argument: &JsValue) -> Result<JsValue, JsValue>;
     #[wasm_bindgen(catch, js_name = clearTimeout)]
