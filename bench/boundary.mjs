@@ -1,6 +1,8 @@
-// What crossing the WebAssembly boundary costs, JSON text against serde-wasm-bindgen, for the
+// What crossing the WebAssembly boundary costs now (serde-wasm-bindgen, after the size and depth
+// measure of src/wasm/values.rs) against before (JSON.stringify, serde_json, JSON.parse), for the
 // message data `sendMessage` reads and the result it returns. Uses the probe build
-// (`node scripts/build.mjs --probe`, feature `boundary-probe`), which carries both paths.
+// (`node scripts/build.mjs --probe`, feature `boundary-probe`), which carries both paths:
+// `*Typed` is the shipped reader and writer, `*Json` the JSON text round trip of earlier releases.
 //   node bench/boundary.mjs [--batches=N] [--iterations=N]    prints one JSON object
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';

@@ -44,6 +44,8 @@ cargo fmt --all -- --check
 step "cargo clippy (native and wasm32)"
 cargo clippy --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+# The CLI's module (feature tools) and the bench's probe build.
+cargo clippy --target wasm32-unknown-unknown --all-targets --features tools,boundary-probe -- -D warnings
 
 step "cargo test (pure core)"
 bounded "cargo test" cargo test

@@ -14,8 +14,9 @@
 //!   message to an account and an API. A new config field goes in `data/config-fields.json` and
 //!   [`connector::config`] (or [`connector::overseas`] for the route);
 //! - [`tools`]: the operator tools (`doctor`), verdicts over the read-only APIs;
-//! - [`wasm`] (WebAssembly only): the boundary Logto loads, and [`wasm`]'s `tools`, the exports the
-//!   CLI's `doctor` and `status` use.
+//! - [`wasm`] (WebAssembly only): the boundary Logto loads (values through serde-wasm-bindgen, the
+//!   request through web-sys), and, with the cargo feature `tools`, [`wasm`]'s `tools`: the exports
+//!   the CLI's `doctor` and `status` use, built into a second module that Logto never loads.
 //!
 //! Flow of a send: [`connector::config::validate`] → [`connector::route::prepare`] →
 //! [`aliyun::call::sign`] → host `fetch` → [`connector::route::Request::parse`]

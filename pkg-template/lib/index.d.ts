@@ -438,7 +438,10 @@ export type DoctorReport = {
  * (`GetSmsTemplate`); with an overseas route, the same on its account (`SendMessageToGlobe`:
  * the key via `QueryMessage`, the sender ID and the message texts). With
  * `api: 'SendSmsVerifyCode'` the key via dypnsapi's `QuerySendDetails`, and `warn` lines for the
- * system signature and templates, which cannot be checked without sending. Never rejects.
+ * system signature and templates, which cannot be checked without sending. Never rejects (once
+ * the module below is loaded). The first call of `doctor` or `querySendDetails` loads the
+ * operator tools' own WebAssembly module (`lib/wasm/aliyun_sms_tools_bg.wasm`), which Logto never
+ * loads.
  */
 export declare function doctor(config: unknown): Promise<DoctorReport>;
 

@@ -21,13 +21,28 @@ wasm.initSync({ module: readFileSync(new URL('wasm/aliyun_sms_bg.wasm', import.m
 // credentialType oidc_role_arn: reading the OIDC token file is the one thing the WebAssembly core
 // leaves to the host. It asks at every refresh (the file is rotated), with the configured
 // oidcTokenFile or, when there is none, undefined.
-wasm.setOidcTokenReader(async (path) => {
+const readOidcToken = async (path) => {
   const file = path ?? process.env.ALIBABA_CLOUD_OIDC_TOKEN_FILE;
   if (!file) {
     throw new Error('no oidcTokenFile is configured and ALIBABA_CLOUD_OIDC_TOKEN_FILE is not set');
   }
   return readFile(file, 'utf8');
-});
+};
+wasm.setOidcTokenReader(readOidcToken);
+
+let toolsModule;
+/**
+ * The operator tools' module (`doctor`, `querySendDetails` and the read-only APIs behind them):
+ * a second build of the core, loaded and compiled on first use only. Logto never calls the tools,
+ * so it never loads this; the CLI's `doctor` and `status` do.
+ */
+const tools = () =>
+  (toolsModule ??= (async () => {
+    const module = await import('./wasm/aliyun_sms_tools.js');
+    module.initSync({ module: await readFile(new URL('wasm/aliyun_sms_tools_bg.wasm', import.meta.url)) });
+    module.setOidcTokenReader(readOidcToken);
+    return module;
+  })());
 
 /** Identical to @logto/connector-aliyun-sms's metadata (id, target, form), plus the new options. */
 export const metadata = Object.freeze({
@@ -161,7 +176,7 @@ const sendMessage = (getConfig) => async (data, inputConfig) => {
  * Operator tool (the CLI's `doctor`): checks a config against Aliyun's read-only APIs without
  * sending a message. Always resolves: `{ ok, checks: [{ name, subject?, route?, verdict, detail }], summary }`.
  */
-export const doctor = (config) => wasm.doctor(config);
+export const doctor = async (config) => (await tools()).doctor(config);
 
 /**
  * Operator tool (the CLI's `status`): `QuerySendDetails` for one sent message,
@@ -169,7 +184,7 @@ export const doctor = (config) => wasm.doctor(config);
  */
 export const querySendDetails = async (config, query) => {
   try {
-    return await wasm.querySendDetails(config, query);
+    return await (await tools()).querySendDetails(config, query);
   } catch (error) {
     throw toConnectorError(error);
   }

@@ -14,6 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
+use super::http::{settle_within, Settled};
 use super::{fetch_text, now_ms, random_nonce, Outgoing};
 use crate::aliyun::api::sts;
 use crate::aliyun::call::{self, SignatureVersion, SignedRequest, Target, Timestamp};
@@ -22,25 +23,6 @@ use crate::aliyun::credential::provider::{self, CredentialSource, Step};
 use crate::aliyun::credential::{Credentials, Redactor, Secret, Temporary};
 use crate::connector::config::Config;
 use crate::error::{ErrorCode, Failure};
-
-#[wasm_bindgen(module = "/src/wasm/host.js")]
-extern "C" {
-    /// `read(argument)` within `ms`; always resolves, with a [`Settled`].
-    #[wasm_bindgen(js_name = settleWithin)]
-    fn settle_within(read: &js_sys::Function, argument: &JsValue, ms: u32) -> js_sys::Promise;
-
-    /// `{ value }`, `{ timedOut: true }`, `{ detail }` (what `read` threw or rejected with) or
-    /// `{ unavailable }` (the host has no timer).
-    type Settled;
-    #[wasm_bindgen(method, getter)]
-    fn value(this: &Settled) -> JsValue;
-    #[wasm_bindgen(method, getter = timedOut)]
-    fn timed_out(this: &Settled) -> bool;
-    #[wasm_bindgen(method, getter)]
-    fn detail(this: &Settled) -> Option<String>;
-    #[wasm_bindgen(method, getter)]
-    fn unavailable(this: &Settled) -> Option<String>;
-}
 
 /// Logto runs one connector instance per tenant in one process: keep the credentials of a few
 /// configs at once, dropping the least recently used beyond that.
@@ -454,26 +436,17 @@ async fn read_oidc_token(refresh: &Refresh<'_>, file: Option<&str>) -> Result<Se
     };
     let timeout = refresh.remaining(Step::ReadOidcToken)?;
     let path = file.map_or(JsValue::UNDEFINED, JsValue::from_str);
-    let outcome = JsFuture::from(settle_within(&reader, &path, timeout))
-        .await
-        .unwrap_or(JsValue::UNDEFINED)
-        .unchecked_into::<Settled>();
-    if !outcome.is_object() {
-        return Err(unreadable("the host's reader did not settle".into()));
-    }
-    if let Some(why) = outcome.unavailable() {
-        return Err(Failure::new(ErrorCode::General, why));
-    }
-    if outcome.timed_out() {
-        return Err(Failure::new(
-            ErrorCode::General,
-            format!("reading the OIDC token file {named} took longer than {timeout} ms"),
-        ));
-    }
-    if let Some(detail) = outcome.detail() {
-        return Err(unreadable(detail));
-    }
-    let text = outcome.value();
+    let text = match settle_within(&reader, &path, timeout).await {
+        Settled::Value(text) => text,
+        Settled::Unavailable(why) => return Err(Failure::new(ErrorCode::General, why)),
+        Settled::TimedOut => {
+            return Err(Failure::new(
+                ErrorCode::General,
+                format!("reading the OIDC token file {named} took longer than {timeout} ms"),
+            ))
+        }
+        Settled::Threw(detail) => return Err(unreadable(detail)),
+    };
     let Ok(text) = text.dyn_into::<js_sys::JsString>() else {
         return Err(unreadable("the host's reader returned no text".into()));
     };

@@ -1,109 +1,44 @@
 //! Benchmark probes (feature `boundary-probe`, never shipped): the same message data and the
-//! same result crossing the boundary as JSON text and through serde-wasm-bindgen, so
-//! `npm run bench` can show what each costs. Each probe returns a number derived from what it
-//! read, so the work cannot be optimised away.
+//! same result crossing the boundary the way the package does it now (serde-wasm-bindgen, after
+//! the measure of [`super::values`]) and the way it did before (`JSON.stringify`, `serde_json`,
+//! `JSON.parse`), so `npm run bench` can show what each costs. Each probe returns a number
+//! derived from what it read, so the work cannot be optimised away.
 
-use std::collections::BTreeMap;
-
-use serde::de::{Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Serialize;
+use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
 use super::{from_js, to_js};
 use crate::error::ErrorCode;
 use crate::limits::MAX_MESSAGE_JSON_BYTES;
 
-/// Logto's message data as the core needs it, read field by field from the JS object.
-#[derive(serde::Deserialize)]
-struct TypedData {
-    to: Option<String>,
-    #[serde(rename = "type")]
-    usage_type: Option<String>,
-    payload: Option<BTreeMap<String, PayloadValue>>,
-}
-
-/// A payload value: strings are kept; objects, arrays and the rest are skipped unread (Logto's
-/// payload carries the user and application objects).
-enum PayloadValue {
-    Text(String),
-    Other,
-}
-
-impl<'de> Deserialize<'de> for PayloadValue {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct Any;
-        impl<'de> Visitor<'de> for Any {
-            type Value = PayloadValue;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("any value")
-            }
-            fn visit_str<E>(self, v: &str) -> Result<PayloadValue, E> {
-                Ok(PayloadValue::Text(v.into()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<PayloadValue, E> {
-                Ok(PayloadValue::Text(v))
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<PayloadValue, E> {
-                Ok(PayloadValue::Other)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<PayloadValue, E> {
-                Ok(PayloadValue::Other)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<PayloadValue, E> {
-                Ok(PayloadValue::Other)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<PayloadValue, E> {
-                Ok(PayloadValue::Other)
-            }
-            fn visit_unit<E>(self) -> Result<PayloadValue, E> {
-                Ok(PayloadValue::Other)
-            }
-            fn visit_none<E>(self) -> Result<PayloadValue, E> {
-                Ok(PayloadValue::Other)
-            }
-            fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<PayloadValue, A::Error> {
-                Ok(PayloadValue::Other)
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<PayloadValue, A::Error> {
-                Ok(PayloadValue::Other)
-            }
-        }
-        deserializer.deserialize_any(Any)
-    }
-}
-
 /// Bytes of `to`, `type` and the string payload values.
+fn sum(value: &Value) -> usize {
+    let text = |key: &str| value.get(key).and_then(Value::as_str).map_or(0, str::len);
+    text("to")
+        + text("type")
+        + value
+            .get("payload")
+            .and_then(Value::as_object)
+            .map_or(0, |p| {
+                p.values().filter_map(Value::as_str).map(str::len).sum()
+            })
+}
+
+/// The message data as `sendMessage` reads it now.
 #[wasm_bindgen(js_name = probeDataTyped)]
 pub fn probe_data_typed(data: JsValue) -> usize {
-    serde_wasm_bindgen::from_value::<TypedData>(data).map_or(0, |data| {
-        data.to.map_or(0, |to| to.len())
-            + data.usage_type.map_or(0, |t| t.len())
-            + data.payload.map_or(0, |payload| {
-                payload
-                    .values()
-                    .map(|v| match v {
-                        PayloadValue::Text(text) => text.len(),
-                        PayloadValue::Other => 0,
-                    })
-                    .sum()
-            })
-    })
+    from_js(&data, "Probe", ErrorCode::General, MAX_MESSAGE_JSON_BYTES).map_or(0, |v| sum(&v))
 }
 
-/// The same sum, through `JSON.stringify` and `serde_json` as `sendMessage` reads data.
+/// The same sum, through `JSON.stringify` and `serde_json` as earlier releases read data.
 #[wasm_bindgen(js_name = probeDataJson)]
 pub fn probe_data_json(data: JsValue) -> usize {
-    from_js(&data, "Probe", ErrorCode::General, MAX_MESSAGE_JSON_BYTES).map_or(0, |value| {
-        let text = |key: &str| value.get(key).and_then(|v| v.as_str()).map_or(0, str::len);
-        text("to")
-            + text("type")
-            + value
-                .get("payload")
-                .and_then(|p| p.as_object())
-                .map_or(0, |p| {
-                    p.values().filter_map(|v| v.as_str()).map(str::len).sum()
-                })
-    })
+    js_sys::JSON::stringify(&data)
+        .ok()
+        .and_then(|text| text.as_string())
+        .and_then(|text| serde_json::from_str::<Value>(&text).ok())
+        .map_or(0, |v| sum(&v))
 }
 
 #[derive(Serialize)]
@@ -125,16 +60,17 @@ const RESULT: ProbeResult = ProbeResult {
     biz_id: "900619746936498440^0",
 };
 
-/// A `SendSms` result as a plain object through serde-wasm-bindgen.
+/// A `SendSms` result as `sendMessage` returns it now.
 #[wasm_bindgen(js_name = probeResultTyped)]
 pub fn probe_result_typed() -> JsValue {
-    RESULT
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .unwrap_or(JsValue::NULL)
+    to_js(&RESULT)
 }
 
-/// The same result as `sendMessage` returns it: JSON text and one `JSON.parse`.
+/// The same result as earlier releases returned it: JSON text and one `JSON.parse`.
 #[wasm_bindgen(js_name = probeResultJson)]
 pub fn probe_result_json() -> JsValue {
-    to_js(&RESULT)
+    serde_json::to_string(&RESULT)
+        .ok()
+        .and_then(|text| js_sys::JSON::parse(&text).ok())
+        .unwrap_or(JsValue::NULL)
 }

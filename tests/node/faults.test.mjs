@@ -379,47 +379,65 @@ describe('the host fetch misbehaving -> general', () => {
 
 describe("the host's random source", () => {
   const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-  const descriptor = Object.getOwnPropertyDescriptor(globalThis, 'crypto');
-  /** Runs `run` with `globalThis.crypto` replaced by `replacement`. */
-  const withCrypto = async (replacement, run) => {
-    Object.defineProperty(globalThis, 'crypto', { value: replacement, configurable: true, writable: true });
-    try {
-      return await run();
-    } finally {
-      Object.defineProperty(globalThis, 'crypto', descriptor);
-    }
-  };
   const nonces = () => server.requests.map((r) => r.params.SignatureNonce);
 
-  test('the nonce is crypto.randomUUID(), as the host made it', async () => {
-    const made = [];
-    const host = globalThis.crypto;
-    const crypto = { randomUUID: () => made[made.push(host.randomUUID()) - 1], getRandomValues: () => assert.fail('not needed') };
-    const result = await withCrypto(crypto, () => connector.sendMessage(message(), makeConfig()));
-    assert.equal(result.Code, 'OK');
+  /**
+   * One send in a fresh process whose `globalThis.crypto` is `crypto` (the source of a script
+   * expression) from the start: getrandom takes the host's source once, at its first draw.
+   * Resolves with what the script printed: `{ code, description }` or `{ result, drawn }`.
+   */
+  const sendWithCrypto = async (crypto) => {
+    const script = `
+      const host = globalThis.crypto;
+      const drawn = [];
+      Object.defineProperty(globalThis, 'crypto', { value: ${crypto}, configurable: true, writable: true });
+      const { default: createConnector } = await import(${JSON.stringify(new URL('../../pkg/lib/index.js', import.meta.url).href)});
+      const connector = await createConnector({ getConfig: async () => ({}) });
+      try {
+        const result = await connector.sendMessage(${JSON.stringify(message())}, ${JSON.stringify(makeConfig())});
+        process.stdout.write(JSON.stringify({ result, drawn }));
+      } catch (error) {
+        process.stdout.write(JSON.stringify({ code: error.code, description: error.data?.errorDescription }));
+      }
+    `;
+    const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], { timeout: NETWORK_BOUND_MS });
+    return JSON.parse(stdout);
+  };
+
+  test('the nonce is made of crypto.getRandomValues bytes, as the host drew them', async () => {
+    const outcome = await sendWithCrypto(
+      '{ getRandomValues: (bytes) => { host.getRandomValues(bytes); drawn.push([...bytes]); return bytes; }, randomUUID: () => { throw new Error("not used"); } }',
+    );
+    assert.equal(outcome.result?.Code, 'OK', JSON.stringify(outcome));
     assert.equal(server.requests[0].verified, true);
-    assert.deepEqual(nonces(), made);
+    assert.equal(outcome.drawn.length, 1);
+    // RFC 9562 version 4: the version nibble and the variant bits set over the 16 bytes drawn.
+    const bytes = outcome.drawn[0];
+    assert.equal(bytes.length, 16);
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const hex = Buffer.from(bytes).toString('hex');
+    const uuid = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+    assert.deepEqual(nonces(), [uuid]);
+    assert.match(uuid, V4);
   });
 
-  test('without randomUUID, or when it gives no v4 UUID, getRandomValues makes one', async () => {
-    const host = globalThis.crypto;
-    const getRandomValues = (bytes) => host.getRandomValues(bytes);
-    for (const crypto of [{ getRandomValues }, { randomUUID: () => 'not-a-uuid', getRandomValues }, { randomUUID: () => { throw new Error('no'); }, getRandomValues }]) {
-      const result = await withCrypto(crypto, () => connector.sendMessage(message(), makeConfig()));
-      assert.equal(result.Code, 'OK');
+  test('a host without randomUUID: getRandomValues alone makes a fresh v4 nonce for each send', async () => {
+    for (let i = 0; i < 2; i += 1) {
+      const outcome = await sendWithCrypto('{ getRandomValues: (bytes) => host.getRandomValues(bytes) }');
+      assert.equal(outcome.result?.Code, 'OK', JSON.stringify(outcome));
     }
-    assert.equal(server.requests.length, 3);
+    assert.equal(server.requests.length, 2);
     for (const nonce of nonces()) assert.match(nonce, V4);
-    assert.equal(new Set(nonces()).size, 3);
+    assert.equal(new Set(nonces()).size, 2);
     assert.ok(server.requests.every((r) => r.verified));
   });
 
   test('no random source at all -> general, and nothing is sent', async () => {
-    for (const crypto of [undefined, {}, { getRandomValues: () => { throw new Error('entropy gone'); } }]) {
-      const { error } = await withCrypto(crypto, () =>
-        expectConnectorError(connector.sendMessage(message(), makeConfig()), 'general', { within: MARGIN_MS }),
-      );
-      assert.match(error.data.errorDescription, /^No secure random source in this host/);
+    for (const crypto of ['undefined', '{}', '{ getRandomValues: () => { throw new Error("entropy gone"); } }']) {
+      const outcome = await sendWithCrypto(crypto);
+      assert.equal(outcome.code, 'general', JSON.stringify(outcome));
+      assert.match(outcome.description, /^No secure random source in this host/);
     }
     assert.equal(server.requests.length, 0);
     await nextSendWorks();

@@ -30,6 +30,8 @@ test('npm publish --dry-run: no manifest corrections, only the files the package
     'lib/index.js',
     'lib/wasm/aliyun_sms.js',
     'lib/wasm/aliyun_sms_bg.wasm',
+    'lib/wasm/aliyun_sms_tools.js',
+    'lib/wasm/aliyun_sms_tools_bg.wasm',
     'logo.svg',
     'package.json',
   ]);
