@@ -615,6 +615,48 @@ mod tests {
         }
     }
 
+    /// The overseas route's `SendSms` picks localized templates by the same rule, and sends the
+    /// `overseas` half of a regional code.
+    #[test]
+    fn overseas_send_sms_picks_localized_templates() {
+        let mut fields = test_fixtures::locales()["config"].clone();
+        fields["overseas"] =
+            json!({ "api": "SendSms", "accessKeyId": "intl-id", "accessKeySecret": "intl-secret" });
+        let config = validate(&test_fixtures::config_with(fields)).unwrap();
+        for (usage, locale, code, entry) in [
+            (
+                "SignIn",
+                "zh-HK",
+                "SMS_SIGNIN_ZH",
+                json!({ "usageType": "SignIn", "locale": "zh" }),
+            ),
+            (
+                "Register",
+                "pt-BR",
+                "SMS_REG_PT_BR",
+                json!({ "usageType": "Register", "locale": "pt-BR" }),
+            ),
+            (
+                "Register",
+                "ja",
+                "SMS_REG_INT",
+                json!({ "usageType": "Register" }),
+            ),
+        ] {
+            let data = json!({ "to": "447700900123", "type": usage, "payload": { "code": "1", "locale": locale } });
+            let prepared = prepare(&data, &config).unwrap();
+            assert_eq!(prepared.route, Some(Route::Overseas));
+            let Request::SendSms(request) = &prepared.request else {
+                panic!("{:?}", prepared.request)
+            };
+            assert_eq!(request.template_code, code, "{usage} {locale}");
+            assert_eq!(
+                serde_json::to_value(prepared.entry.as_ref().unwrap()).unwrap(),
+                entry
+            );
+        }
+    }
+
     /// Without a locale in the config, results carry no `entry`, whatever the payload's locale.
     #[test]
     fn unlocalized_configs_add_no_entry() {
