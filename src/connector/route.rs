@@ -169,20 +169,21 @@ pub fn prepare<'a>(data: &Value, config: &'a Config) -> Result<Prepared<'a>, Fai
     let message = message::read(data)?;
     let mut prepared = prepare_message(&message, config)?;
     if config.localized() {
-        prepared.entry = Some(entry(&message, config, prepared.route));
+        prepared.entry = Some(entry(&message, config, &prepared.request));
     }
     Ok(prepared)
 }
 
-/// The entry [`prepare`] used, by the rule that picked it.
-fn entry(message: &Message<'_>, config: &Config, route: Option<Route>) -> Entry {
-    let texts = config
-        .overseas
-        .as_ref()
-        .filter(|overseas| {
-            route == Some(Route::Overseas) && overseas.api == Api::SendMessageToGlobe
-        })
-        .and_then(|overseas| overseas.message.as_ref());
+/// The entry `request` was built from, by the rule that picked it: a text for
+/// `SendMessageToGlobe`, a template for the others.
+fn entry(message: &Message<'_>, config: &Config, request: &Request) -> Entry {
+    let texts = match request {
+        Request::SendMessageToGlobe(_) => config
+            .overseas
+            .as_ref()
+            .and_then(|overseas| overseas.message.as_ref()),
+        Request::SendSms(_) | Request::SendSmsVerifyCode(_) => None,
+    };
     match texts.map(|texts| texts.pick(message.usage_type, message.locale.as_ref()).1) {
         Some(Some(text)) => Entry::new(&text.usage_type, text.locale.as_ref()),
         Some(None) => Entry {
