@@ -42,7 +42,7 @@ step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy (native and wasm32)"
-cargo clippy --all-targets -- -D warnings
+cargo clippy --workspace --all-targets -- -D warnings
 cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
 # The CLI's module (feature tools) and the bench's probe build.
 cargo clippy --target wasm32-unknown-unknown --all-targets --features tools,boundary-probe -- -D warnings
