@@ -70,6 +70,57 @@ impl Nonce {
     }
 }
 
+/// Random bytes for [`Nonce`]s, drawn from the host [`NoncePool::REFILL`] bytes at a time.
+///
+/// One call of the host's random source costs a send about 18 µs in Node (measured between two
+/// `fetch`es; about 1 µs in a tight loop), whatever its size up to the 256 bytes getrandom asks
+/// for at once, so one refill serves 16 nonces. A nonce only has to be unpredictable and never
+/// repeat, not secret (it is sent in the clear): every byte is handed out once.
+pub struct NoncePool {
+    bytes: [u8; Self::REFILL],
+    /// How many of `bytes` have been handed out.
+    used: usize,
+}
+
+impl NoncePool {
+    /// getrandom's `js` backend fills at most 256 bytes per `crypto.getRandomValues` call.
+    pub const REFILL: usize = 256;
+
+    /// An empty pool: the first [`NoncePool::next`] refills it.
+    pub const fn new() -> Self {
+        Self {
+            bytes: [0; Self::REFILL],
+            used: Self::REFILL,
+        }
+    }
+
+    /// The next nonce, refilling the pool with `refill` (the host's random source) when it is
+    /// spent. A failed refill leaves the pool spent, so the next call tries again.
+    pub fn next<E>(&mut self, refill: impl FnOnce(&mut [u8]) -> Result<(), E>) -> Result<Nonce, E> {
+        let mut taken = self.take();
+        if taken.is_none() {
+            refill(&mut self.bytes)?;
+            self.used = 0;
+            taken = self.take();
+        }
+        // `take` succeeds on a full pool; the fallback keeps this free of a panic path.
+        Ok(Nonce::from_random_bytes(taken.unwrap_or_default()))
+    }
+
+    fn take(&mut self) -> Option<[u8; 16]> {
+        let end = self.used.checked_add(16)?;
+        let bytes: [u8; 16] = self.bytes.get(self.used..end)?.try_into().ok()?;
+        self.used = end;
+        Some(bytes)
+    }
+}
+
+impl Default for NoncePool {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// `Timestamp`: UTC, `YYYY-MM-DDThh:mm:ssZ`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Timestamp(String);
@@ -270,6 +321,55 @@ impl<'a> Envelope<'a> {
 mod tests {
     use super::*;
     use crate::aliyun::credential::Secret;
+
+    #[test]
+    fn the_nonce_pool_refills_once_per_sixteen_nonces_and_never_repeats_a_byte() {
+        let mut pool = NoncePool::new();
+        let mut refills = 0u8;
+        let mut seen = std::collections::HashSet::new();
+        for _ in 0..40 {
+            let nonce = pool
+                .next(|bytes: &mut [u8]| {
+                    refills += 1;
+                    // Distinct bytes per refill and per position, so a repeat would show.
+                    for (i, byte) in bytes.iter_mut().enumerate() {
+                        *byte = (i as u8).wrapping_mul(7) ^ refills.wrapping_mul(31);
+                    }
+                    Ok::<(), ()>(())
+                })
+                .unwrap();
+            assert_eq!(nonce.as_str().len(), 36);
+            assert_eq!(nonce.as_str().as_bytes()[14], b'4', "{nonce:?}");
+            assert!(seen.insert(nonce.as_str().to_owned()), "a nonce came twice");
+        }
+        // 40 nonces of 16 bytes from pools of 256: three refills.
+        assert_eq!(refills, 3);
+    }
+
+    #[test]
+    fn a_failed_refill_is_the_callers_error_and_the_next_call_tries_again() {
+        let mut pool = NoncePool::new();
+        assert_eq!(
+            pool.next(|_: &mut [u8]| Err("no random source")),
+            Err("no random source")
+        );
+        let nonce = pool.next(|bytes: &mut [u8]| {
+            bytes.fill(0xab);
+            Ok::<(), &str>(())
+        });
+        assert_eq!(
+            nonce.unwrap().as_str(),
+            "abababab-abab-4bab-abab-abababababab"
+        );
+        // The refilled pool serves the next fifteen without asking again.
+        for _ in 0..15 {
+            pool.next(|_: &mut [u8]| Err("asked again")).unwrap();
+        }
+        assert_eq!(
+            pool.next(|_: &mut [u8]| Err("asked again")),
+            Err("asked again")
+        );
+    }
 
     #[test]
     fn timestamps() {

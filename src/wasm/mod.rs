@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
 
-use crate::aliyun::call::{self, Nonce, SignedRequest, Target, Timestamp};
+use crate::aliyun::call::{self, Nonce, NoncePool, SignedRequest, Target, Timestamp};
 use crate::aliyun::credential::{Credentials, Redactor};
 use crate::aliyun::signature_v1;
 use crate::connector::config::{self, Config};
@@ -256,17 +256,26 @@ pub(crate) fn now_ms() -> u64 {
     js_sys::Date::now().max(0.0) as u64
 }
 
+thread_local! {
+    static NONCES: RefCell<NoncePool> = const { RefCell::new(NoncePool::new()) };
+}
+
 /// A fresh `SignatureNonce` from the host's secure random source (`crypto.getRandomValues`,
-/// through getrandom's `js` feature).
+/// through getrandom's `js` feature), 256 bytes at a time ([`NoncePool`]).
 fn random_nonce() -> Result<Nonce, Failure> {
-    let mut bytes = [0u8; 16];
-    getrandom::getrandom(&mut bytes).map_err(|e| {
-        Failure::new(
-            ErrorCode::General,
-            format!("No secure random source in this host: {e}"),
-        )
-    })?;
-    Ok(Nonce::from_random_bytes(bytes))
+    let refill = |bytes: &mut [u8]| {
+        getrandom::getrandom(bytes).map_err(|e| {
+            Failure::new(
+                ErrorCode::General,
+                format!("No secure random source in this host: {e}"),
+            )
+        })
+    };
+    NONCES.with(|pool| match pool.try_borrow_mut() {
+        Ok(mut pool) => pool.next(refill),
+        // Never re-entered (nothing here awaits); a pool of its own if it were.
+        Err(_) => NoncePool::new().next(refill),
+    })
 }
 
 /// Sends the signed request with the host's `fetch`, aborting after `timeout_ms` (headers and

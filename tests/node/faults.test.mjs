@@ -384,9 +384,10 @@ describe("the host's random source", () => {
   /**
    * One send in a fresh process whose `globalThis.crypto` is `crypto` (the source of a script
    * expression) from the start: getrandom takes the host's source once, at its first draw.
-   * Resolves with what the script printed: `{ code, description }` or `{ result, drawn }`.
+   * `sends` sends in a row. Resolves with what the script printed: `{ code, description }` or
+   * `{ result, drawn }` (the last send's result).
    */
-  const sendWithCrypto = async (crypto) => {
+  const sendWithCrypto = async (crypto, sends = 1) => {
     const script = `
       const host = globalThis.crypto;
       const drawn = [];
@@ -394,7 +395,10 @@ describe("the host's random source", () => {
       const { default: createConnector } = await import(${JSON.stringify(new URL('../../pkg/lib/index.js', import.meta.url).href)});
       const connector = await createConnector({ getConfig: async () => ({}) });
       try {
-        const result = await connector.sendMessage(${JSON.stringify(message())}, ${JSON.stringify(makeConfig())});
+        let result;
+        for (let i = 0; i < ${sends}; i += 1) {
+          result = await connector.sendMessage(${JSON.stringify(message())}, ${JSON.stringify(makeConfig())});
+        }
         process.stdout.write(JSON.stringify({ result, drawn }));
       } catch (error) {
         process.stdout.write(JSON.stringify({ code: error.code, description: error.data?.errorDescription }));
@@ -404,22 +408,26 @@ describe("the host's random source", () => {
     return JSON.parse(stdout);
   };
 
-  test('the nonce is made of crypto.getRandomValues bytes, as the host drew them', async () => {
+  test('the nonces are made of crypto.getRandomValues bytes, as the host drew them, 16 sends per draw', async () => {
     const outcome = await sendWithCrypto(
       '{ getRandomValues: (bytes) => { host.getRandomValues(bytes); drawn.push([...bytes]); return bytes; }, randomUUID: () => { throw new Error("not used"); } }',
+      17,
     );
     assert.equal(outcome.result?.Code, 'OK', JSON.stringify(outcome));
-    assert.equal(server.requests[0].verified, true);
-    assert.equal(outcome.drawn.length, 1);
-    // RFC 9562 version 4: the version nibble and the variant bits set over the 16 bytes drawn.
-    const bytes = outcome.drawn[0];
-    assert.equal(bytes.length, 16);
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const hex = Buffer.from(bytes).toString('hex');
-    const uuid = [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
-    assert.deepEqual(nonces(), [uuid]);
-    assert.match(uuid, V4);
+    assert.ok(server.requests.every((r) => r.verified));
+    // One draw of 256 bytes serves 16 nonces; the 17th send draws again.
+    assert.deepEqual(outcome.drawn.map((d) => d.length), [256, 256]);
+    // RFC 9562 version 4: the version nibble and the variant bits set over each 16 bytes drawn.
+    const expected = Array.from({ length: 17 }, (_, i) => {
+      const bytes = outcome.drawn[i >> 4].slice((i % 16) * 16, (i % 16) * 16 + 16);
+      bytes[6] = (bytes[6] & 0x0f) | 0x40;
+      bytes[8] = (bytes[8] & 0x3f) | 0x80;
+      const hex = Buffer.from(bytes).toString('hex');
+      return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join('-');
+    });
+    assert.deepEqual(nonces(), expected);
+    for (const uuid of expected) assert.match(uuid, V4);
+    assert.equal(new Set(expected).size, 17);
   });
 
   test('a host without randomUUID: getRandomValues alone makes a fresh v4 nonce for each send', async () => {
