@@ -36,3 +36,16 @@ test('npm publish --dry-run: no manifest corrections, only the files the package
     'package.json',
   ]);
 });
+
+test('the WebAssembly modules name no path of the machine that built them', async () => {
+  const { readFile } = await import('node:fs/promises');
+  const os = await import('node:os');
+  for (const name of ['aliyun_sms_bg.wasm', 'aliyun_sms_tools_bg.wasm']) {
+    const text = (await readFile(path.join(pkgDir, 'lib', 'wasm', name))).toString('latin1');
+    // Dependencies' panic locations are relative to cargo's registry (scripts/build.mjs).
+    assert.match(text, /index\.crates\.io-[0-9a-f]+\/serde_json-[\d.]+\/src\//, name);
+    for (const local of [os.homedir(), path.resolve(pkgDir, '..'), '/.cargo/registry']) {
+      assert.equal(text.includes(local), false, `${name} names ${local}`);
+    }
+  }
+});
