@@ -3,6 +3,8 @@
 // the only sign is a warning: this test fails on any such correction and checks the file list.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -38,8 +40,6 @@ test('npm publish --dry-run: no manifest corrections, only the files the package
 });
 
 test('the WebAssembly modules name no path of the machine that built them', async () => {
-  const { readFile } = await import('node:fs/promises');
-  const os = await import('node:os');
   for (const name of ['aliyun_sms_bg.wasm', 'aliyun_sms_tools_bg.wasm']) {
     const text = (await readFile(path.join(pkgDir, 'lib', 'wasm', name))).toString('latin1');
     // Dependencies' panic locations are relative to cargo's registry (scripts/build.mjs).

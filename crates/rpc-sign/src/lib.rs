@@ -202,7 +202,10 @@ fn sort_spans(bytes: &[u8], spans: &mut [Span]) {
     if spans.len() <= INSERTION_SORT_MAX {
         for i in 1..spans.len() {
             let mut j = i;
-            while let (Some(before), Some(this)) = (spans.get(j.wrapping_sub(1)), spans.get(j)) {
+            while j > 0 {
+                let (Some(before), Some(this)) = (spans.get(j - 1), spans.get(j)) else {
+                    break;
+                };
                 if key(this) >= key(before) {
                     break;
                 }
