@@ -3,7 +3,7 @@
 // prints medians, ratios and PASS/MISS against the targets, and writes
 // bench/results/latest.json.
 //
-//   node bench/run.mjs            full run (about 5 minutes on 2 shared cores)
+//   node bench/run.mjs            full run (about 6 minutes on 2 shared cores)
 //   node bench/run.mjs --quick    smoke run (well under a minute)
 //   node bench/run.mjs --only=cold,message,sign,boundary,footprint,memory
 //   node bench/run.mjs --pkg=<dir>  measure that build of the package instead of pkg/
@@ -136,12 +136,15 @@ async function coldStart() {
 // `AbortSignal.timeout` (the physical limit for a fetch-based connector); `fetch` is the same
 // without a deadline; `got` and `https` (node:https) are informative. The official connector
 // hard-codes https://dysmsapi.aliyuncs.com/, so it is measured over HTTPS only.
+// `wasm-fetch` is the floor's request made from an async Rust export (the probe build's
+// `probeFetch`): what this stack's boundary costs before the connector does anything;
+// `js-replica` is ours' request steps (deadline, AbortController, Headers) written in JS.
 const TRANSPORTS = {
-  https: ['ours', 'floor', 'theirs', 'fetch', 'got', 'https'],
+  https: ['ours', 'floor', 'wasm-fetch', 'theirs', 'fetch', 'got', 'https'],
   // `ours-localized`: ours with 45 templates (four locales per usage type) and a `payload.locale`
   // found at the choice rule's third step; `ours-localized-none` the same config and no locale
   // (only the rule's last step): their ratio is what the choice costs.
-  http: ['ours', 'ours-localized', 'ours-localized-none', 'floor', 'fetch'],
+  http: ['ours', 'ours-localized', 'ours-localized-none', 'floor', 'wasm-fetch', 'js-replica', 'fetch'],
 };
 
 async function perMessage(cert, server) {
@@ -187,7 +190,7 @@ async function perMessage(cert, server) {
   for (let round = 0; round < p.rounds; round += 1) {
     for (const [transport, impl] of rotate(runs, round)) {
       const key = `${transport}:${impl}`;
-      const r = await client(transport, impl, {}, impl === 'ours' || impl === 'theirs' ? undefined : floorBody);
+      const r = await client(transport, impl, {}, impl.startsWith('ours') || impl === 'theirs' ? undefined : floorBody);
       raw[key].push({
         seqCpuUs: r.sequential.cpuUs / r.seq,
         seqUserUs: r.sequential.userUs / r.seq,
@@ -222,12 +225,17 @@ async function perMessage(cert, server) {
   // The floor ratios, per round (ours and the floor ran in the same round) and their median:
   // a noisy round moves both.
   const floorRatios = {};
+  const wasmFloorRatios = {};
   for (const transport of Object.keys(TRANSPORTS)) {
     for (const mode of ['seq', 'conc']) {
-      const ours = raw[`${transport}:ours`].map((r) => r[`${mode}CpuUs`]);
-      const floor = raw[`${transport}:floor`].map((r) => r[`${mode}CpuUs`]);
-      const perRound = ours.map((v, i) => v / floor[i]);
-      floorRatios[`${transport}:${mode}`] = { median: median(perRound), spread: spread(perRound), perRound };
+      const cpu = (impl) => raw[`${transport}:${impl}`].map((r) => r[`${mode}CpuUs`]);
+      const floor = cpu('floor');
+      const ratios = (impl) => {
+        const perRound = cpu(impl).map((v, i) => v / floor[i]);
+        return { median: median(perRound), spread: spread(perRound), perRound };
+      };
+      floorRatios[`${transport}:${mode}`] = ratios('ours');
+      wasmFloorRatios[`${transport}:${mode}`] = ratios('wasm-fetch');
     }
   }
   // What choosing among localized templates costs, per round (HTTP): against the same config
@@ -240,7 +248,7 @@ async function perMessage(cert, server) {
       localizedRatios[`${name}:${mode}`] = { median: median(perRound), spread: spread(perRound), perRound };
     }
   }
-  return { routing: oursProbe.mechanism, bodies, sequentialSendsPerImpl: p.rounds * p.seq, summary, floorRatios, localizedRatios, raw };
+  return { routing: oursProbe.mechanism, bodies, sequentialSendsPerImpl: p.rounds * p.seq, summary, floorRatios, wasmFloorRatios, localizedRatios, raw };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -349,7 +357,7 @@ function report() {
     const r = s.message.floorRatios;
     const t = (impl) => m[`https:${impl}`];
     const h = (impl) => m[`http:${impl}`];
-    const others = (get, pick, f) => ['floor', 'fetch', 'got', 'https'].filter((i) => get(i)).map((i) => `${i === 'https' ? 'node:https' : i} ${f(get(i)[pick])}`).join(' / ');
+    const others = (get, pick, f) => ['floor', 'wasm-fetch', 'js-replica', 'fetch', 'got', 'https'].filter((i) => get(i)).map((i) => `${i === 'https' ? 'node:https' : i} ${f(get(i)[pick])}`).join(' / ');
     row('Client CPU per send, sequential HTTPS', fmt.us(t('ours').seqCpuUs), fmt.us(t('theirs').seqCpuUs), others(t, 'seqCpuUs', fmt.us), fmt.x(t('ours').seqCpuUs / t('theirs').seqCpuUs));
     row('Client CPU per send, 100 concurrent HTTPS', fmt.us(t('ours').concCpuUs), fmt.us(t('theirs').concCpuUs), others(t, 'concCpuUs', fmt.us), fmt.x(t('ours').concCpuUs / t('theirs').concCpuUs));
     row('Client CPU per send, sequential HTTP', fmt.us(h('ours').seqCpuUs), '', others(h, 'seqCpuUs', fmt.us), '');
@@ -362,6 +370,10 @@ function report() {
     }
     for (const [key, label] of [['https:seq', 'HTTPS sequential'], ['https:conc', 'HTTPS 100 concurrent'], ['http:seq', 'HTTP sequential'], ['http:conc', 'HTTP 100 concurrent']]) {
       row(`  ours / floor (fetch + AbortSignal.timeout), ${label}`, '', '', `per-round spread ${fmt.pct(r[key].spread)}`, fmt.x3(r[key].median));
+    }
+    for (const [key, label] of [['https:seq', 'HTTPS sequential'], ['https:conc', 'HTTPS 100 concurrent'], ['http:seq', 'HTTP sequential'], ['http:conc', 'HTTP 100 concurrent']]) {
+      const w = s.message.wasmFloorRatios?.[key];
+      if (w) row(`  wasm-fetch (the floor's request from Rust) / floor, ${label}`, '', '', `per-round spread ${fmt.pct(w.spread)}`, fmt.x3(w.median));
     }
     row('  theirs / bare got, HTTPS sequential', '', '', '', fmt.x(t('theirs').seqCpuUs / t('got').seqCpuUs));
     row('Wall per send, sequential HTTPS', fmt.us(t('ours').seqWallUs), fmt.us(t('theirs').seqWallUs), others(t, 'seqWallUs', fmt.us), fmt.x(t('ours').seqWallUs / t('theirs').seqWallUs));
@@ -453,6 +465,10 @@ try {
     log(`cold start: ${plan.cold.runs} runs x {ours, theirs, bare node} x {bare, kit preloaded}, interleaved`);
     results.sections.cold = await coldStart();
   }
+  if ((server && enabled('message')) || enabled('boundary')) {
+    // The probe build: the message section's `wasm-fetch` and the boundary section use it.
+    execFileSync(process.execPath, [path.join(repoDir, 'scripts', 'build.mjs'), '--probe'], { cwd: repoDir, stdio: ['ignore', 'ignore', 'inherit'] });
+  }
   if (server && enabled('message')) {
     log(`per message: ${plan.message.rounds} rounds x {HTTPS: ${TRANSPORTS.https.join(', ')}; HTTP: ${TRANSPORTS.http.join(', ')}}, one process each`);
     results.sections.message = await perMessage(cert, server);
@@ -463,7 +479,6 @@ try {
   }
   if (enabled('boundary')) {
     log('boundary: serde-wasm-bindgen (now) against JSON text (before), probe build');
-    execFileSync(process.execPath, [path.join(repoDir, 'scripts', 'build.mjs'), '--probe'], { cwd: repoDir, stdio: ['ignore', 'ignore', 'inherit'] });
     const { batches, iterations } = plan.boundary;
     const { json } = await runNode([path.join(benchDir, 'boundary.mjs'), `--batches=${batches}`, `--iterations=${iterations}`]);
     results.sections.boundary = json;

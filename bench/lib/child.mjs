@@ -2,6 +2,7 @@
 // for both, and the loopback routing the official connector needs (it hard-codes
 // https://dysmsapi.aliyuncs.com/).
 import dns from 'node:dns';
+import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -179,6 +180,41 @@ export async function makeSender(impl, { url, floorBody }) {
         if (result.Code !== 'OK') throw new Error('unexpected floor result');
       } finally {
         clearTimeout(timer);
+      }
+    };
+  }
+  if (impl === 'wasm-fetch') {
+    // The floor's request made from Rust (`probeFetch`, the probe build of bench/.probe-wasm/):
+    // what the async WebAssembly boundary alone costs, before the connector does any work.
+    const glue = await import(new URL('../.probe-wasm/aliyun_sms.js', import.meta.url).href);
+    glue.initSync({ module: readFileSync(new URL('../.probe-wasm/aliyun_sms_bg.wasm', import.meta.url)) });
+    return async () => {
+      const result = JSON.parse(await glue.probeFetch(url, floorBody));
+      if (result.Code !== 'OK') throw new Error('unexpected floor result');
+    };
+  }
+  if (impl === 'js-replica') {
+    // Ours' request steps (src/wasm/http.rs) written in JS: a Headers object, an AbortController,
+    // a host timer raced against the response and the body, redirect 'error', content-length.
+    return async () => {
+      const controller = new AbortController();
+      const marker = {};
+      let handle;
+      const expired = new Promise((resolve) => {
+        handle = setTimeout(resolve, FLOOR_TIMEOUT_MS, marker);
+      });
+      try {
+        const requestHeaders = new Headers();
+        requestHeaders.append('content-type', headers['content-type']);
+        const init = { method: 'POST', headers: requestHeaders, signal: controller.signal, redirect: 'error', body: floorBody };
+        const response = await Promise.race([Promise.resolve(fetch(url, init)), expired]);
+        if (response === marker) throw new Error('timed out');
+        response.headers.get('content-length');
+        const text = await Promise.race([Promise.resolve(response.text()), expired]);
+        if (text === marker) throw new Error('timed out');
+        if (JSON.parse(text).Code !== 'OK') throw new Error('unexpected floor result');
+      } finally {
+        clearTimeout(handle);
       }
     };
   }

@@ -26,7 +26,7 @@ extern "C" {
     /// called as `fetch(url, init)`: what every polyfill accepts. The answer is checked before it
     /// is used as a `Response`.
     #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Result<JsValue, JsValue>;
+    pub(super) fn global_fetch(url: &str, init: &RequestInit) -> Result<JsValue, JsValue>;
 
     /// The global scope's `setTimeout(callback, ms, argument)`: `callback(argument)` once `ms`
     /// have passed. (web-sys has the timers only on `Window` and `WorkerGlobalScope`; Node has

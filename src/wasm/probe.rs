@@ -2,12 +2,18 @@
 //! same result crossing the boundary the way the package does it now (serde-wasm-bindgen, after
 //! the measure of [`super::values`]) and the way it did before (`JSON.stringify`, `serde_json`,
 //! `JSON.parse`), so `npm run bench` can show what each costs. Each probe returns a number
-//! derived from what it read, so the work cannot be optimised away.
+//! derived from what it read, so the work cannot be optimised away. [`probe_fetch`] is the
+//! bench's floor request made from Rust.
 
+use js_sys::{Object, Promise, Reflect};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortSignal, RequestInit, Response};
 
+use super::http::global_fetch;
 use super::{from_js, to_js};
 use crate::error::ErrorCode;
 use crate::limits::MAX_MESSAGE_JSON_BYTES;
@@ -73,4 +79,29 @@ pub fn probe_result_json() -> JsValue {
         .ok()
         .and_then(|text| js_sys::JSON::parse(&text).ok())
         .unwrap_or(JsValue::NULL)
+}
+
+/// The bench's floor request (`floor` in bench/lib/child.mjs: `fetch` with
+/// `AbortSignal.timeout(10000)`, then `text()`) made from an async Rust export through web-sys,
+/// both steps awaited through wasm-bindgen-futures, and nothing else: no config, no signing, no
+/// deadline of our own. Against the JS floor it is what this stack's async boundary costs a send
+/// before the connector does any work.
+#[wasm_bindgen(js_name = probeFetch)]
+pub async fn probe_fetch(url: String, body: String) -> Result<JsValue, JsValue> {
+    let init = RequestInit::new();
+    init.set_method("POST");
+    let headers = Object::new();
+    Reflect::set(
+        &headers,
+        &JsValue::from_str("content-type"),
+        &JsValue::from_str("application/x-www-form-urlencoded"),
+    )?;
+    init.set_headers(&headers);
+    init.set_body(&JsValue::from_str(&body));
+    init.set_signal(Some(&AbortSignal::timeout_with_u32(10_000)));
+    let pending: Promise = global_fetch(&url, &init)?.unchecked_into();
+    let response: JsValue = JsFuture::from(pending).await?;
+    let response: Response = response.dyn_into()?;
+    let text: JsValue = JsFuture::from(response.text()?).await?;
+    Ok(text)
 }
