@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The one test command (`npm test`): sets up, checks style, tests the Rust core natively, builds
 # pkg/, tests the boundary in WebAssembly (Node and headless Chromium), then tests the package over
-# loopback under Node 20 and Node 22.
+# loopback under Node 20 and Node 22, and in Bun and Deno.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh --browser
@@ -37,6 +37,9 @@ for tool in openssl chromium chromedriver timeout wasm-pack; do
   command -v "$tool" >/dev/null 2>&1 || { echo "missing prerequisite: $tool (bash scripts/setup.sh --browser installs it)" >&2; exit 1; }
 done
 [ -x "$node22" ] || { echo "missing prerequisite: Node 22 at $node22 (npm ci installs the node@22 package)" >&2; exit 1; }
+for runtime in bun deno; do
+  [ -x "node_modules/.bin/$runtime" ] || { echo "missing prerequisite: node_modules/.bin/$runtime (npm ci installs the $runtime package)" >&2; exit 1; }
+done
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
@@ -76,5 +79,8 @@ for runtime in "$system_node" "$node22"; do
   bounded "node --test under Node $version" \
     "$runtime" --test --test-timeout="$NODE_TEST_TIMEOUT_MS" --test-reporter=spec tests/node/*.test.mjs
 done
+
+step "tests/runtimes under Bun and Deno (the package over loopback, the npm packages bun and deno)"
+bounded "Bun and Deno" node tests/runtimes/run.mjs bun="$PWD/node_modules/.bin/bun" deno="$PWD/node_modules/.bin/deno"
 
 printf '\nAll tests passed.\n'
