@@ -36,17 +36,21 @@ const env = {
   ),
   RUSTFLAGS: [process.env.RUSTFLAGS, remap].filter(Boolean).join(' '),
 };
-const wasmPack = (outDir, cargoArgs = [], outName = 'aliyun_sms') =>
+const wasmPack = (outDir, cargoArgs = [], outName = 'aliyun_sms', extraEnv = {}) =>
   execFileSync(
     'wasm-pack',
     ['build', '--release', '--target', 'web', '--out-dir', outDir, '--out-name', outName, '--no-pack', '--', ...cargoArgs],
-    { cwd: root, env, stdio: 'inherit' }
+    { cwd: root, env: { ...env, ...extraEnv }, stdio: 'inherit' }
   );
 
-// `--probe`: only the benchmark's probe build (bench/boundary.mjs), with the extra exports of the
-// `boundary-probe` feature, into bench/.probe-wasm/. pkg/ is left as it is.
+// `--probe`: only the benchmark's probe build (bench/boundary.mjs, the bench's `wasm-fetch`), with
+// the extra exports of the `boundary-probe` feature, into bench/.probe-wasm/. pkg/ is left as it
+// is, and so is target/'s build of the connector (bench/size.mjs reads it): the probe builds in
+// target/probe/.
 if (process.argv.includes('--probe')) {
-  wasmPack(at('bench', '.probe-wasm'), ['--features', 'boundary-probe']);
+  wasmPack(at('bench', '.probe-wasm'), ['--features', 'boundary-probe'], 'aliyun_sms', {
+    CARGO_TARGET_DIR: at('target', 'probe'),
+  });
   process.exit(0);
 }
 
