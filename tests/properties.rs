@@ -1000,6 +1000,29 @@ fn canonicalized_query_empty_values_and_look_alike_keys() {
     assert_eq!(canonicalized_query(&[("k", "b"), ("k", "")]), "k=&k=b");
 }
 
+#[test]
+fn short_and_long_parameter_lists_sort_alike() {
+    // Both sides of the kernel's insertion sort / heap sort threshold (32, crates/rpc-sign), with
+    // repeated keys, shared prefixes and characters that sort differently once encoded; the
+    // proptest above draws at most 9 pairs.
+    for count in [0, 1, 2, 31, 32, 33, 64, 257] {
+        let parameters: Vec<(String, String)> = (0..count)
+            .map(|i: usize| {
+                let key = ["a", "a-", "a1", "b", "é", "~", "A"][(i * 7 + 3) % 7];
+                (
+                    format!("{key}{}", (i * 13) % 5),
+                    format!("{} v", (i * 31) % 11),
+                )
+            })
+            .collect();
+        let expected = reference_query(&parameters);
+        let mut reversed = parameters.clone();
+        reversed.reverse();
+        assert_eq!(canonicalized_query(&parameters), expected, "{count}");
+        assert_eq!(canonicalized_query(&reversed), expected, "{count}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Request values.
 
