@@ -368,12 +368,11 @@ function report() {
       row(`  45 localized templates, zh-HK / no locale, HTTP ${label}`, fmt.us(h('ours-localized')[`${mode}CpuUs`]), '', `no locale ${fmt.us(h('ours-localized-none')[`${mode}CpuUs`])}; spread ${fmt.pct(choice.spread)}`, fmt.x3(choice.median));
       row(`  45 localized templates, zh-HK / ours (9), HTTP ${label}`, '', '', `spread ${fmt.pct(config.spread)}`, fmt.x3(config.median));
     }
-    for (const [key, label] of [['https:seq', 'HTTPS sequential'], ['https:conc', 'HTTPS 100 concurrent'], ['http:seq', 'HTTP sequential'], ['http:conc', 'HTTP 100 concurrent']]) {
-      row(`  ours / floor (fetch + AbortSignal.timeout), ${label}`, '', '', `per-round spread ${fmt.pct(r[key].spread)}`, fmt.x3(r[key].median));
-    }
-    for (const [key, label] of [['https:seq', 'HTTPS sequential'], ['https:conc', 'HTTPS 100 concurrent'], ['http:seq', 'HTTP sequential'], ['http:conc', 'HTTP 100 concurrent']]) {
-      const w = s.message.wasmFloorRatios?.[key];
-      if (w) row(`  wasm-fetch (the floor's request from Rust) / floor, ${label}`, '', '', `per-round spread ${fmt.pct(w.spread)}`, fmt.x3(w.median));
+    const modes = [['https:seq', 'HTTPS sequential'], ['https:conc', 'HTTPS 100 concurrent'], ['http:seq', 'HTTP sequential'], ['http:conc', 'HTTP 100 concurrent']];
+    for (const [ratios, name] of [[r, 'ours'], [s.message.wasmFloorRatios, "wasm-fetch (the floor's request from Rust)"]]) {
+      for (const [key, label] of modes) {
+        row(`  ${name} / floor (fetch + AbortSignal.timeout), ${label}`, '', '', `per-round spread ${fmt.pct(ratios[key].spread)}`, fmt.x3(ratios[key].median));
+      }
     }
     row('  theirs / bare got, HTTPS sequential', '', '', '', fmt.x(t('theirs').seqCpuUs / t('got').seqCpuUs));
     row('Wall per send, sequential HTTPS', fmt.us(t('ours').seqWallUs), fmt.us(t('theirs').seqWallUs), others(t, 'seqWallUs', fmt.us), fmt.x(t('ours').seqWallUs / t('theirs').seqWallUs));
