@@ -7,7 +7,7 @@
 // server as bench/run.mjs, then prints the functions with the most self time (µs per send) and
 // the time by area (WebAssembly, the wasm-bindgen glue, lib/index.js, undici, TLS/net, GC...).
 // The shipped .wasm has no name section, so wasm frames show as indexes; pass --pkg=<dir> with a
-// copy of pkg/ whose .wasm keeps names (see the README's Performance section) to see them.
+// copy of pkg/ whose .wasm keeps names (see docs/performance.md) to see them.
 // The profile covers the whole child process, import and warm-up included (kept small
 // relative to the measured sends).
 import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';

@@ -48,12 +48,6 @@ const SEE_SLUGS = new Set(['templates', 'v3-sts', 'endpoints', 'credentials', 'm
  */
 const TARGETS = [
   {
-    file: 'README.md',
-    lang: 'en',
-    detail: 'summary',
-    regions: ['error-table'],
-  },
-  {
     file: 'docs/configuration.md',
     lang: 'en',
     detail: 'full',
@@ -394,10 +388,6 @@ function errorTable(errors, target) {
   const aliyun = (row) => code(row.match === 'prefix' ? `${row.code}*` : row.code);
   const note = errors.some((row) => row.match === 'prefix') ? `\n\n${w.prefixNote}` : '';
   const rows = {
-    summary: () => [
-      [w.aliyunCode, w.connectorCode],
-      [...errors.map((row) => [aliyun(row), code(row.class)]), [w.anythingElse, code('general')]],
-    ],
     // What parse() does around the mapping, so the reference table is complete.
     full: () => [
       [w.aliyunCode, w.match, w.connectorCode, w.hint, w.why],
