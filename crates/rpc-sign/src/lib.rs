@@ -174,18 +174,22 @@ fn joined<const TWICE: bool>(
         }
         out.put_all(METHOD_SUFFIX);
     }
-    let part = |from: usize, to: usize| encoded.get(from..to).unwrap_or_default();
     for (i, &(start, key_end, end)) in spans.iter().enumerate() {
         if i > 0 {
             out.put_all(and);
         }
-        out.put_all(part(start, key_end))
+        out.put_all(span(&encoded, start, key_end))
             .put_all(equals)
-            .put_all(part(key_end, end));
+            .put_all(span(&encoded, key_end, end));
     }
     let written = out.written();
     text.truncate(written);
     text
+}
+
+/// `bytes[from..to]`; empty for a range outside it, which the spans never are.
+fn span(bytes: &[u8], from: usize, to: usize) -> &[u8] {
+    bytes.get(from..to).unwrap_or_default()
 }
 
 /// Sorts spans of `bytes` by key, then value.
@@ -197,8 +201,8 @@ fn joined<const TWICE: bool>(
 fn sort_spans(bytes: &[u8], spans: &mut [Span]) {
     /// Fits an insertion sort's few comparisons; every Aliyun call's parameters fit.
     const INSERTION_SORT_MAX: usize = 32;
-    let part = |from: usize, to: usize| bytes.get(from..to).unwrap_or_default();
-    let key = |&(start, key_end, end): &Span| (part(start, key_end), part(key_end, end));
+    let key =
+        |&(start, key_end, end): &Span| (span(bytes, start, key_end), span(bytes, key_end, end));
     if spans.len() <= INSERTION_SORT_MAX {
         for i in 1..spans.len() {
             let mut j = i;
