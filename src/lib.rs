@@ -10,8 +10,8 @@
 //!   signatures, one signed call for any API, the JSON answers, and one file per API in
 //!   [`aliyun::api`]. A new Aliyun API is a new file there;
 //! - [`connector`]: Logto's side: what `clean-deep` leaves, the config and its field checks, the
-//!   overseas route, phone numbers, templates, a Logto message as an API call, and the routing of a
-//!   message to an account and an API. A new config field goes in `data/config-fields.json` and
+//!   overseas route, phone numbers, templates and the choice among them by `payload.locale`, a
+//!   Logto message as an API call, and the routing of a message to an account and an API. A new config field goes in `data/config-fields.json` and
 //!   [`connector::config`] (or [`connector::overseas`] for the route);
 //! - [`tools`]: the operator tools (`doctor`), verdicts over the read-only APIs;
 //! - [`wasm`] (WebAssembly only): the boundary Logto loads (values through serde-wasm-bindgen, the
