@@ -80,6 +80,30 @@ pub struct FailureData {
     pub route: Option<&'static str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api: Option<&'static str>,
+    /// With a `locale` in the config: the template or text the failed message used.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub entry: Option<Entry>,
+}
+
+/// Which configured entry served a message: its usage type and locale (`None`: the entry for
+/// every other language). In results, and in the failures of messages that were sent.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Entry {
+    /// `None`: the overseas route's one text for every message.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub usage_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+}
+
+impl Entry {
+    pub fn new(usage_type: &str, locale: Option<&str>) -> Self {
+        Self {
+            usage_type: Some(usage_type.to_string()),
+            locale: locale.map(str::to_string),
+        }
+    }
 }
 
 /// A failed send or validation: what the JS layer turns into `new ConnectorError(code, data)`.
@@ -104,6 +128,7 @@ impl Failure {
                 issues: None,
                 route: None,
                 api: None,
+                entry: None,
             }),
         }
     }

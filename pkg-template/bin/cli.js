@@ -178,6 +178,7 @@ function reportConnectorError(error) {
   err(`Failed: ${error.code}`);
   err(`  ${data.errorDescription ?? error.message}`);
   if (data.route !== undefined) err(`  Route: ${describeRoute(data)}`);
+  if (data.entry !== undefined) err(`  Entry: ${describeEntry(data.entry)}`);
   for (const key of ['Code', 'Message', 'RequestId', 'status']) {
     const value = data[key];
     if (value === undefined || value === null) continue;
@@ -307,8 +308,10 @@ async function status(options, config) {
   const verifyCode = answer.api === 'SendSmsVerifyCode';
   if (options.json) {
     const { phoneNumber, bizId, sendDate, requestId } = answer;
-    // `api` only for the Message Authentication Service, so SendSms output stays as it was.
-    out(JSON.stringify({ ok: true, state, phoneNumber, bizId, sendDate, requestId, messages, ...(verifyCode ? { api: answer.api } : {}) }));
+    // `api` only for the Message Authentication Service and `route` only with an overseas route,
+    // so the output of a plain SendSms config stays as it was.
+    const extra = { ...(verifyCode ? { api: answer.api } : {}), ...(answer.route ? { route: answer.route } : {}) };
+    out(JSON.stringify({ ok: true, state, phoneNumber, bizId, sendDate, requestId, messages, ...extra }));
     return 0;
   }
   const subject = `BizId ${answer.bizId} to ${answer.phoneNumber}, sent ${answer.sendDate} (Asia/Shanghai)`;
@@ -316,6 +319,7 @@ async function status(options, config) {
     out(`${subject}: not found`);
     out('  Aliyun has no record of it on that day: check --to, --biz-id and --date (Aliyun keeps 30 days).');
   }
+  if (answer.route) out(`  Route         ${describeRoute(answer)}`);
   if (verifyCode) {
     out('  API           SendSmsVerifyCode: the Message Authentication Service\'s records (dypnsapi QuerySendDetails)');
     out('                delivery only; whether the user entered the code, Logto knows (it checks codes itself)');

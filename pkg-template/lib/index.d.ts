@@ -365,6 +365,8 @@ export type AliyunSmsErrorData = {
   route?: 'mainland' | 'overseas';
   /** With an overseas route configured: the API the message's route calls. */
   api?: OverseasApi | MainlandApi;
+  /** With a `locale` in the config: the template or text of the message Aliyun refused. */
+  entry?: EntryInfo;
 };
 
 /** Sends one message. Resolves with Aliyun's answer; rejects with a `ConnectorError`. */
@@ -463,6 +465,11 @@ export type SendDetail = {
 export type SendStatus = {
   /** The API the message was sent with: its product's records were asked (dypnsapi's for `SendSmsVerifyCode`). */
   api: MainlandApi;
+  /**
+   * With an `overseas` route only: whose records were asked, as for a send to this number
+   * (`overseas`: the route's account, endpoint and credentials).
+   */
+  route?: 'mainland' | 'overseas';
   /** As queried: mainland numbers as 11 digits, others with their country code. */
   phoneNumber: string;
   bizId: string;
@@ -474,9 +481,10 @@ export type SendStatus = {
 };
 
 /**
- * `QuerySendDetails` for one sent message. `sendDate` (`YYYYMMDD`, Asia/Shanghai) defaults to
- * today there. Rejects with a `ConnectorError`; a malformed query is
- * `invalid_request_parameters` without a `status`.
+ * `QuerySendDetails` for one sent message, on the account a send to `to` used (the `overseas`
+ * route's for a number outside mainland China). `sendDate` (`YYYYMMDD`, Asia/Shanghai) defaults
+ * to today there. Rejects with a `ConnectorError`; a malformed query, or a number on a
+ * `SendMessageToGlobe` route (no BizId), is `invalid_request_parameters` without a `status`.
  */
 export declare function querySendDetails(
   config: unknown,

@@ -94,6 +94,11 @@ impl Endpoint {
         }
     }
 
+    /// The host name, lower-cased, without the port.
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
     /// The URL path, always starting with `/`.
     pub fn path(&self) -> &str {
         &self.path

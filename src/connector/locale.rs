@@ -10,6 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::connector::check::{self, Refusal};
 use crate::issue::IssueCode;
+use crate::limits::{clip, MAX_FIELD_BYTES};
 
 /// A well-formed BCP 47 tag, compared case-insensitively (`_` read as `-`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,10 +26,17 @@ pub struct Locale {
 impl Locale {
     /// Parses a tag; the reason when it is not a well-formed BCP 47 tag.
     pub fn parse(source: &str) -> Result<Self, String> {
+        let invalid = || {
+            format!(
+                "Invalid locale {:?}: expected a BCP 47 tag such as en, zh-CN or pt-BR",
+                clip(source)
+            )
+        };
+        if source.len() > MAX_FIELD_BYTES {
+            return Err(invalid());
+        }
         let tag = source.trim().replace('_', "-");
-        let parsed = LanguageTag::parse(&tag).map_err(|_| {
-            format!("Invalid locale {source:?}: expected a BCP 47 tag such as en, zh-CN or pt-BR")
-        })?;
+        let parsed = LanguageTag::parse(&tag).map_err(|_| invalid())?;
         let language_len = parsed.primary_language().len();
         Ok(Self {
             key: tag.to_ascii_lowercase(),
@@ -82,6 +90,13 @@ pub fn field(value: Option<&Value>) -> Result<Option<Locale>, Refusal> {
     match value {
         None | Some(Value::Null) => Ok(None),
         Some(Value::String(tag)) if tag.trim().is_empty() => Ok(None),
+        Some(Value::String(tag)) if tag.len() > MAX_FIELD_BYTES => Err((
+            IssueCode::TooBig,
+            format!(
+                "Must be at most {MAX_FIELD_BYTES} bytes, received {}",
+                tag.len()
+            ),
+        )),
         Some(Value::String(tag)) => Locale::parse(tag)
             .map(Some)
             .map_err(|why| (IssueCode::InvalidString, why)),
@@ -148,6 +163,25 @@ mod tests {
             let why = Locale::parse(bad).unwrap_err();
             assert!(why.contains("BCP 47"), "{bad:?}: {why}");
         }
+    }
+
+    #[test]
+    fn long_tags_are_refused_and_quoted_clipped() {
+        // Malformed: the message quotes a clipped copy, not 20 KB of it.
+        let why = Locale::parse(&"q".repeat(20_000)).unwrap_err();
+        assert!(why.len() < 200, "{} bytes", why.len());
+        // Well-formed but longer than any config string: refused as too big, in the config and
+        // (as no locale) in a payload.
+        let long = format!("en{}", "-abcdefgh".repeat(200));
+        assert!(LanguageTag::parse(&long).is_ok());
+        let (code, why) = field(Some(&Value::String(long.clone()))).unwrap_err();
+        assert_eq!(code, IssueCode::TooBig);
+        assert!(why.starts_with("Must be at most 1024 bytes"), "{why}");
+        let payload = serde_json::json!({ "locale": long });
+        assert_eq!(from_payload(payload.as_object()), None);
+        let at_limit = format!("en{}", "-abcdefgh".repeat(113));
+        assert!(at_limit.len() <= MAX_FIELD_BYTES);
+        assert!(field(Some(&Value::String(at_limit))).unwrap().is_some());
     }
 
     #[test]

@@ -182,9 +182,10 @@ pub fn send_sms_verify_code(
 pub const MAINLAND_ONLY: &str = "SendSmsVerifyCode (Aliyun's Message Authentication Service) delivers to mainland China numbers only; configure an `overseas` route to reach other numbers";
 
 /// [`template_param`] plus `min` (see [`CODE_VALIDITY_MINUTES`]) when the payload has no string
-/// `min` of its own.
+/// `min` of its own. A blank one counts as none: the template would print no number.
 fn verify_code_param(payload: &Map<String, Value>) -> String {
-    if payload.get("min").is_some_and(Value::is_string) {
+    let own = payload.get("min").and_then(Value::as_str);
+    if own.is_some_and(|min| !min.trim().is_empty()) {
         return template_param(payload);
     }
     let mut with_min = payload.clone();
@@ -337,6 +338,17 @@ mod tests {
         )
         .unwrap();
         assert_eq!(request.template_param, r#"{"code":"1","min":"10"}"#);
+        for blank in ["", " "] {
+            let request = verify_code(
+                json!({ "to": "13012345678", "payload": { "code": "1", "min": blank } }),
+                json!({}),
+            )
+            .unwrap();
+            assert_eq!(
+                request.template_param, r#"{"code":"1","min":"10"}"#,
+                "{blank:?}"
+            );
+        }
         let request = verify_code(json!({ "to": "13012345678" }), json!({})).unwrap();
         assert_eq!(request.template_param, r#"{"min":"10"}"#);
     }

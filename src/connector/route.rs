@@ -19,7 +19,8 @@ use crate::connector::config::{Config, MainlandApi};
 use crate::connector::locale::Locale;
 use crate::connector::message::{self, Message};
 use crate::connector::overseas::{Api, OverseasRoute};
-use crate::error::{ErrorCode, Failure};
+use crate::connector::phone::PhoneNumber;
+use crate::error::{Entry, ErrorCode, Failure};
 use crate::limits::MAX_TEMPLATE_PARAM_BYTES;
 
 /// A rendered `SendMessageToGlobe` text may be at most this long (as `TemplateParam` for `SendSms`).
@@ -106,27 +107,6 @@ pub struct Sent {
     pub entry: Option<Entry>,
 }
 
-/// Which configured entry served a message: its usage type and locale (`None`: the entry for
-/// every other language).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Entry {
-    /// `None`: the overseas route's one text for every message.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub usage_type: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub locale: Option<String>,
-}
-
-impl Entry {
-    fn new(usage_type: &str, locale: Option<&Locale>) -> Self {
-        Self {
-            usage_type: Some(usage_type.to_string()),
-            locale: locale.map(|l| l.as_str().to_string()),
-        }
-    }
-}
-
 /// A message ready to sign and send.
 #[derive(Debug, Clone)]
 pub struct Prepared<'a> {
@@ -142,7 +122,8 @@ pub struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
-    /// Adds `route` and `api` to the outcome, when a route was chosen.
+    /// Adds `route` and `api` to the outcome, when a route was chosen, and the entry used, when
+    /// the config has localized ones (to a failure too: which template Aliyun refused).
     pub fn tag(&self, outcome: Result<Answer, Failure>) -> Result<Sent, Failure> {
         let api = self.request.api();
         match (outcome, self.route) {
@@ -152,8 +133,10 @@ impl Prepared<'_> {
                 api: route.map(|_| api),
                 entry: self.entry.clone(),
             }),
-            (Err(failure), Some(route)) => Err(tagged(failure, route, api)),
-            (Err(failure), None) => Err(failure),
+            (Err(mut failure), route) => {
+                failure.data.entry.clone_from(&self.entry);
+                Err(tag_failure(failure, route, api))
+            }
         }
     }
 }
@@ -185,46 +168,58 @@ fn entry(message: &Message<'_>, config: &Config, request: &Request) -> Entry {
         Request::SendSms(_) | Request::SendSmsVerifyCode(_) => None,
     };
     match texts.map(|texts| texts.pick(message.usage_type, message.locale.as_ref()).1) {
-        Some(Some(text)) => Entry::new(&text.usage_type, text.locale.as_ref()),
+        Some(Some(text)) => Entry::new(&text.usage_type, text.locale.as_ref().map(Locale::as_str)),
         Some(None) => Entry {
             usage_type: None,
             locale: None,
         },
         None => {
             let template = message::template(message, config);
-            Entry::new(&template.usage_type, template.locale.as_ref())
+            Entry::new(
+                &template.usage_type,
+                template.locale.as_ref().map(Locale::as_str),
+            )
         }
     }
 }
 
+/// The route a message to `phone` takes: `None` without an `overseas` route, else the overseas
+/// route for a number outside mainland China. `status` asks the same account a send used.
+pub fn route_for(config: &Config, phone: &PhoneNumber) -> Option<Route> {
+    config.overseas.as_ref()?;
+    Some(if phone.is_china(config.strict_phone_region_number_check) {
+        Route::Mainland
+    } else {
+        Route::Overseas
+    })
+}
+
+/// `failure` as one on `route` with `api`, for a tool's call on a route's account.
+pub fn tag_failure(failure: Failure, route: Option<Route>, api: &'static str) -> Failure {
+    match route {
+        Some(route) => tagged(failure, route, api),
+        None => failure,
+    }
+}
+
 fn prepare_message<'a>(message: &Message<'_>, config: &'a Config) -> Result<Prepared<'a>, Failure> {
-    let Some(overseas) = &config.overseas else {
-        return Ok(Prepared {
-            route: None,
-            request: mainland_request(message, config)?,
-            credentials: None,
-            target: config.target(),
-            entry: None,
-        });
-    };
-    if message
-        .phone
-        .is_china(config.strict_phone_region_number_check)
-    {
+    let route = route_for(config, &message.phone);
+    let overseas = config.overseas.as_ref();
+    let Some(overseas) = overseas.filter(|_| route == Some(Route::Overseas)) else {
         let request = mainland_request(message, config)
-            .map_err(|failure| tagged(failure, Route::Mainland, config.api.as_str()))?;
+            .map_err(|failure| tag_failure(failure, route, config.api.as_str()))?;
         return Ok(Prepared {
-            route: Some(Route::Mainland),
+            route,
             request,
             credentials: None,
             target: config.target(),
             entry: None,
         });
-    }
+    };
     let request = overseas_request(message, config, overseas)
         .map_err(|failure| tagged(failure, Route::Overseas, overseas.api.as_str()))?;
     Ok(Prepared {
-        route: Some(Route::Overseas),
+        route,
         request,
         credentials: overseas.credentials.as_ref(),
         target: overseas.target(),
@@ -392,6 +387,9 @@ mod tests {
             ] {
                 let prepared = send(&config, to, "Generic").unwrap();
                 assert_eq!(prepared.route, Some(expected), "{to} strict={strict}");
+                // `status` asks the account the send used.
+                let phone = PhoneNumber::parse(to).unwrap();
+                assert_eq!(route_for(&config, &phone), Some(expected));
                 match expected {
                     Route::Mainland => {
                         assert_eq!(key_id(&prepared, &config), ACCESS_KEY_ID);
@@ -422,6 +420,8 @@ mod tests {
         let config = configured(false, Value::Null);
         let prepared = send(&config, "+1 862 401 7194", "Register").unwrap();
         assert_eq!(prepared.route, None);
+        let phone = PhoneNumber::parse("+1 862 401 7194").unwrap();
+        assert_eq!(route_for(&config, &phone), None);
         let Request::SendSms(request) = &prepared.request else {
             panic!()
         };
@@ -612,6 +612,11 @@ mod tests {
                 }
                 let entry = serde_json::to_value(prepared.entry.as_ref().unwrap()).unwrap();
                 assert_eq!(entry, case["entry"], "{api} {case}");
+                // A refusal of that message names the same entry.
+                let refused = Failure::new(ErrorCode::InvalidConfig, "refused");
+                let failure = prepared.tag(Err(refused)).unwrap_err();
+                let named = serde_json::to_value(failure.data.entry.as_ref().unwrap()).unwrap();
+                assert_eq!(named, case["entry"], "{api} {case}");
             }
         }
     }
@@ -668,6 +673,11 @@ mod tests {
             assert_eq!(prepared.entry, None);
             let sent = prepared.tag(Ok(sms_answer())).unwrap();
             assert!(serde_json::to_value(&sent).unwrap().get("entry").is_none());
+            let refused = Failure::new(ErrorCode::InvalidConfig, "refused");
+            let failure = prepared.tag(Err(refused)).unwrap_err();
+            assert!(serde_json::to_value(&failure).unwrap()["data"]
+                .get("entry")
+                .is_none());
         }
     }
 

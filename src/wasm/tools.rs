@@ -18,7 +18,8 @@ use crate::aliyun::credential::provider::CredentialSource;
 use crate::aliyun::credential::{Credentials, Redactor};
 use crate::connector::config::{Config, MainlandApi};
 use crate::connector::overseas::{Api, OverseasRoute};
-use crate::connector::route;
+use crate::connector::phone::PhoneNumber;
+use crate::connector::route::{self, Route};
 use crate::error::{ErrorCode, Failure};
 use crate::limits::MAX_MESSAGE_JSON_BYTES;
 use crate::tools::doctor::{
@@ -240,6 +241,9 @@ async fn route_probes(config: &Config, route: &OverseasRoute, redactor: &Redacto
 struct Status {
     /// The API the message was sent with (what was asked: its product's records).
     api: &'static str,
+    /// `mainland` or `overseas` when the config has an overseas route: whose records these are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    route: Option<&'static str>,
     phone_number: String,
     biz_id: String,
     send_date: String,
@@ -266,6 +270,9 @@ pub async fn query_send_details_export(
         }))),
     }
 }
+
+/// Why `status` has nothing to ask for a number on a `SendMessageToGlobe` route.
+const GLOBE_HAS_NO_BIZ_ID: &str = "This number takes the overseas route, which sends with SendMessageToGlobe: its messages have a MessageId, not a BizId, and their delivery reports are in the Alibaba Cloud console (international site), not in QuerySendDetails";
 
 /// How a `QuerySendDetails` answer is read: the SMS product's, or dypnsapi's.
 type ParseDetails = fn(u16, &str, &Redactor) -> Result<SendDetails, Failure>;
@@ -294,25 +301,57 @@ async fn status(config: &Config, query: &JsValue, redactor: &Redactor) -> Result
         &send_date,
         config.strict_phone_region_number_check,
     )?;
-    let signer = credentials::signer(config).await?;
-    // A code sent with SendSmsVerifyCode is on record at the Message Authentication Service.
-    let (call, parse): (Call<'_>, ParseDetails) = match config.api {
-        MainlandApi::SendSms => (query.call(), query_send_details::parse),
-        MainlandApi::SendSmsVerifyCode => (
-            dypns_query_send_details::call(&query),
-            dypns_query_send_details::parse,
-        ),
+    // The records are where the send went: a number outside mainland China on the overseas
+    // route's account, when there is one (signed as its sends are).
+    let phone = PhoneNumber::parse(to).map_err(|e| bad(&format!("Invalid phone number: {e}")))?;
+    let route = route::route_for(config, &phone);
+    let overseas = config.overseas.as_ref();
+    let overseas = overseas.filter(|_| route == Some(Route::Overseas));
+    let (call, parse, api, target): (Call<'_>, ParseDetails, MainlandApi, Target<'_>) =
+        match overseas.map(|overseas| overseas.api) {
+            // A code sent with SendSmsVerifyCode is on record at the Message Authentication Service.
+            None if config.api == MainlandApi::SendSmsVerifyCode => (
+                dypns_query_send_details::call(&query),
+                dypns_query_send_details::parse,
+                config.api,
+                config.target(),
+            ),
+            None => (
+                query.call(),
+                query_send_details::parse,
+                config.api,
+                config.target(),
+            ),
+            Some(Api::SendSms) => (
+                query.call(),
+                query_send_details::parse,
+                MainlandApi::SendSms,
+                overseas.map_or(config.target(), OverseasRoute::target),
+            ),
+            Some(Api::SendMessageToGlobe) => {
+                return Err(route::tag_failure(
+                    bad(GLOBE_HAS_NO_BIZ_ID),
+                    route,
+                    Api::SendMessageToGlobe.as_str(),
+                ))
+            }
+        };
+    let tag = |failure| route::tag_failure(failure, route, api.as_str());
+    let signer;
+    let signing = match overseas.and_then(|overseas| overseas.credentials.as_ref()) {
+        Some(own) => own,
+        None => {
+            signer = credentials::signer(config).await.map_err(tag)?;
+            signer.credentials()
+        }
     };
-    let reply = execute(
-        &call,
-        signer.credentials(),
-        config.target(),
-        config.timeout_ms,
-    )
-    .await?;
-    let details = parse(reply.status, &reply.body, redactor)?;
+    let reply = execute(&call, signing, target, config.timeout_ms)
+        .await
+        .map_err(tag)?;
+    let details = parse(reply.status, &reply.body, redactor).map_err(tag)?;
     Ok(Status {
-        api: config.api.as_str(),
+        api: api.as_str(),
+        route: route.map(Route::as_str),
         phone_number: query.phone_number,
         biz_id: query.biz_id.unwrap_or_default(),
         send_date: query.send_date,

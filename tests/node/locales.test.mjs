@@ -172,6 +172,20 @@ describe('the CLI', () => {
     assert.match(intl.requests.at(-1).params.Message, /^認証コードは \d{6} です$/);
   });
 
+  test('a refused send names the entry it used, in the error and on the Entry line', async () => {
+    mainland.setMode({ aliyunError: 'isv.SMS_TEMPLATE_ILLEGAL' });
+    const file = writeConfig(dir, localizedConfig());
+    const refused = await cli(['send', '--config', file, '--to', '13012345678', '--type', 'SignIn', '--locale', 'zh-HK']);
+    assert.equal(refused.status, 1, refused.output);
+    assert.match(refused.stderr, /isv\.SMS_TEMPLATE_ILLEGAL/);
+    assert.match(refused.stderr, /^ {2}Entry: SignIn \[zh\]$/m);
+    const { error } = await expectConnectorError(
+      connector.sendMessage({ to: '13012345678', type: 'SignIn', payload: { code: '1', locale: 'zh-HK' } }, localizedConfig()),
+      'invalid_config'
+    );
+    assert.deepEqual(error.data.entry, { usageType: 'SignIn', locale: 'zh' });
+  });
+
   test('without a locale in the config the Entry line says so; an empty --locale is a usage error', async () => {
     const file = writeConfig(dir, configFor({ url: mainland.url, ...CN }));
     const plain = await cli(['send', '--config', file, '--to', '13012345678', '--locale', 'en']);

@@ -211,6 +211,81 @@ describe('status: errors and usage', () => {
   });
 });
 
+describe('status on a config with an overseas route: the records are where the send went', () => {
+  const INTL = { accessKeyId: 'LTAI-status-intl', accessKeySecret: `status-intl-secret-${randomUUID()}` };
+  const INTL_PHONE = '+65 9123 4567';
+  let intl;
+  before(async () => {
+    intl = await startAliyunServer({ credentials: { [INTL.accessKeyId]: INTL.accessKeySecret }, actions: ['SendSms', 'QuerySendDetails', 'SendMessageToGlobe'], signNames: ['IntlSign'] });
+  });
+  after(() => intl.close());
+  beforeEach(() => intl.reset());
+
+  const routed = (api, overrides = {}) =>
+    makeConfig({
+      overseas: { api, ...INTL, endpoint: intl.url, signName: 'IntlSign', message: 'Your code is {{code}}', ...overrides },
+    });
+
+  test('an overseas number on a SendSms route: the route\'s account, signed with its key (V1 and V3); a mainland number: the top level', async () => {
+    for (const signatureVersion of ['v1', 'v3']) {
+      const file = writeConfig(dir, routed('SendSms', { signatureVersion }));
+      server.reset();
+      intl.reset();
+      const sent = await cli(['send', '--config', file, '--to', INTL_PHONE]);
+      assert.equal(sent.status, 0, sent.output);
+      assert.match(sent.stdout, /^Route: overseas route \(SendSms\)$/m);
+      const line = sent.stdout.split('\n').find((l) => l.startsWith('Delivery status: '));
+      assert.ok(line, sent.stdout);
+      const result = await cli([...shellWords(line.slice('Delivery status: '.length)).slice(1), '--json']);
+      assert.equal(result.status, 0, result.output);
+      const json = JSON.parse(result.stdout);
+      assert.equal(json.state, 'delivered', result.stdout);
+      assert.equal(json.route, 'overseas');
+      assert.equal(json.phoneNumber, '6591234567');
+      const query = intl.requests.at(-1);
+      assert.equal(query.action, 'QuerySendDetails');
+      assert.equal(query.signatureVersion, signatureVersion);
+      assert.equal(query.verified, true);
+      assert.equal(query.accessKeyId, INTL.accessKeyId);
+      assert.equal(server.requests.length, 0, 'nothing asked of the mainland account');
+      const text = await cli(shellWords(line.slice('Delivery status: '.length)).slice(1));
+      assert.match(text.stdout, /^ {2}Route {9}overseas route \(SendSms\)$/m, text.stdout);
+    }
+    const bizId = message();
+    const mainlandRecord = await querySendDetails(routed('SendSms'), { to: PHONE, bizId });
+    assert.equal(mainlandRecord.route, 'mainland');
+    assert.equal(mainlandRecord.details[0].state, 'delivered');
+    assert.equal(server.requests.at(-1).verified, true);
+    assert.equal(intl.requests.length, 0);
+  });
+
+  test('a refusal on the route\'s account names the route', async () => {
+    intl.setDenied(['QuerySendDetails']);
+    await assert.rejects(querySendDetails(routed('SendSms'), { to: INTL_PHONE, bizId: '1^0' }), (error) => {
+      assert.ok(error instanceof ConnectorError);
+      assert.equal(error.data.Code, 'Forbidden.RAM');
+      assert.equal(error.data.route, 'overseas');
+      assert.equal(error.data.api, 'SendSms');
+      assert.ok(!JSON.stringify(error.data).includes(INTL.accessKeySecret));
+      return true;
+    });
+  });
+
+  test('an overseas number on a SendMessageToGlobe route: no BizId to look up, said before any call (exit 2)', async () => {
+    const file = writeConfig(dir, routed('SendMessageToGlobe'));
+    const result = await cli(['status', '--config', file, '--to', INTL_PHONE, '--biz-id', '1^0']);
+    assert.equal(result.status, 2, result.output);
+    assert.match(result.stderr, /SendMessageToGlobe: its messages have a MessageId, not a BizId/);
+    await assert.rejects(querySendDetails(routed('SendMessageToGlobe'), { to: INTL_PHONE, bizId: '1^0' }), (error) => {
+      assert.equal(error.code, 'invalid_request_parameters');
+      assert.equal(error.data.route, 'overseas');
+      assert.equal(error.data.api, 'SendMessageToGlobe');
+      return true;
+    });
+    assert.equal(intl.requests.length + server.requests.length, 0);
+  });
+});
+
 describe('querySendDetails: a second action through the same signing code (V1 and V3)', () => {
   for (const signatureVersion of ['v1', 'v3']) {
     test(`${signatureVersion}: the server verifies the signature and answers the record`, async () => {

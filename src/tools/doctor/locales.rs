@@ -29,10 +29,18 @@ pub fn checks(config: &Config) -> Vec<Check> {
             locales.push(locale);
         }
     }
+    // The required usage types, then every other one a template or an overseas text names.
+    let text_usages = texts.into_iter().flat_map(|texts| match texts {
+        MessageText::Entries { entries, .. } => {
+            entries.iter().map(|e| e.usage_type.as_str()).collect()
+        }
+        MessageText::Single(_) => Vec::new(),
+    });
+    let template_usages = config.templates.iter().map(|t| t.usage_type.as_str());
     let mut usages: Vec<&str> = REQUIRED_USAGE_TYPES.to_vec();
-    for template in config.templates.iter() {
-        if !usages.contains(&template.usage_type.as_str()) {
-            usages.push(&template.usage_type);
+    for usage in template_usages.chain(text_usages) {
+        if !usages.contains(&usage) {
+            usages.push(usage);
         }
     }
     locales
@@ -101,6 +109,29 @@ mod tests {
         let pt = &checks[4].detail;
         assert!(pt.contains("SignIn → overseas text SignIn [pt-BR]"), "{pt}");
         assert!(pt.contains("Register → template Register [pt-BR]"), "{pt}");
+    }
+
+    #[test]
+    fn a_usage_type_only_an_overseas_text_names_has_its_row() {
+        let config = validate(&test_fixtures::config_with(serde_json::json!({
+            "overseas": {
+                "accessKeyId": "intl-id",
+                "accessKeySecret": "intl-secret-value",
+                "message": [
+                    { "usageType": "Generic", "text": "Code {{code}}" },
+                    { "usageType": "OrganizationInvitation", "text": "Join: {{link}}" },
+                    { "usageType": "OrganizationInvitation", "locale": "ja", "text": "招待 {{link}}" }
+                ]
+            }
+        })))
+        .unwrap();
+        let checks = checks(&config);
+        assert_eq!(checks.len(), 1);
+        let ja = &checks[0].detail;
+        assert!(
+            ja.contains("OrganizationInvitation → overseas text OrganizationInvitation [ja]"),
+            "{ja}"
+        );
     }
 
     #[test]

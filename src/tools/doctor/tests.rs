@@ -1100,6 +1100,30 @@ fn verify_code_checks_the_key_and_warns_about_what_it_cannot_check() {
 }
 
 #[test]
+fn verify_code_on_the_sms_products_endpoint_fails_although_the_probe_passes() {
+    for endpoint in [
+        "https://dysmsapi.aliyuncs.com/",
+        "https://dysmsapi.ap-southeast-1.aliyuncs.com/",
+    ] {
+        let config = verify_code_config(json!({ "endpoint": endpoint }));
+        let report = diagnose_verify_code(
+            &config,
+            &dypns(
+                200,
+                r#"{"Code":"OK","RequestId":"R","SmsSendDetailDTOs":{}}"#,
+            ),
+            None,
+        );
+        assert!(!report.ok, "{report:?}");
+        assert_says(
+            check(&report, "endpoint"),
+            Verdict::Fail,
+            "is the SMS product's (dysmsapi) address, which does not serve SendSmsVerifyCode",
+        );
+    }
+}
+
+#[test]
 fn verify_code_key_failures() {
     let config = verify_code_config(json!({}));
     for (status, body, verdict, words) in [

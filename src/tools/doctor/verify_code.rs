@@ -55,8 +55,24 @@ pub(super) fn checks(config: &Config, probe: &Probe<SendDetails>) -> Vec<Check> 
             &format!("{PERMISSION} is read-only; the key may still be able to send"),
         );
     }
+    // dysmsapi answers the same `QuerySendDetails`, so the probe alone would pass an endpoint
+    // that every `SendSmsVerifyCode` then fails on (`InvalidAction.NotFound`).
+    let endpoint = if account.endpoint.host().starts_with("dysmsapi.") {
+        Check::new(
+            "endpoint",
+            Verdict::Fail,
+            format!(
+                "{} is the SMS product's (dysmsapi) address, which does not serve \
+                 SendSmsVerifyCode: leave endpoint empty for the Message Authentication \
+                 Service's https://dypnsapi.aliyuncs.com/",
+                account.endpoint
+            ),
+        )
+    } else {
+        endpoint_check(account.endpoint, &seen)
+    };
     let mut checks = vec![
-        endpoint_check(account.endpoint, &seen),
+        endpoint,
         clock_check(&seen),
         credentials,
         Check::new(
