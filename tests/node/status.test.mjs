@@ -251,6 +251,7 @@ describe('status on a config with an overseas route: the records are where the s
       const text = await cli(shellWords(line.slice('Delivery status: '.length)).slice(1));
       assert.match(text.stdout, /^ {2}Route {9}overseas route \(SendSms\)$/m, text.stdout);
     }
+    intl.reset();
     const bizId = message();
     const mainlandRecord = await querySendDetails(routed('SendSms'), { to: PHONE, bizId });
     assert.equal(mainlandRecord.route, 'mainland');
