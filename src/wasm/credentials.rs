@@ -14,7 +14,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, JsFuture};
 
-use super::http::{settle_within, Settled};
+use super::http::{settle, settle_within, Settled};
 use super::{fetch_text, now_ms, random_nonce, Outgoing};
 use crate::aliyun::api::sts;
 use crate::aliyun::call::{self, SignatureVersion, SignedRequest, Target, Timestamp};
@@ -92,7 +92,25 @@ pub(crate) async fn signer(config: &Config) -> Result<Signer<'_>, Failure> {
     let source = &config.credentials;
     let pending = match find(source) {
         Found::Ready(temporary) => return Ok(Signer::Temporary(temporary)),
-        Found::Wait(pending) => pending,
+        // A refresh another send started runs under that send's timeout: this one waits no
+        // longer than its own.
+        Found::Wait(pending) => {
+            match settle(&pending.promise, config.timeout_ms).await {
+                Settled::TimedOut => {
+                    return Err(Failure::new(
+                        ErrorCode::General,
+                        format!(
+                            "The credential refresh this send waited for (started by an earlier \
+                             send) did not finish within {} ms",
+                            config.timeout_ms
+                        ),
+                    ))
+                }
+                Settled::Unavailable(why) => return Err(Failure::new(ErrorCode::General, why)),
+                Settled::Value(_) | Settled::Threw(_) => {}
+            }
+            pending
+        }
         Found::Start => {
             let pending = start(source.clone(), config.signature_version, config.timeout_ms);
             with_entry(source, |entry| {

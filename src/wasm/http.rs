@@ -8,7 +8,7 @@
 //! called as `fetch(url, init)` rather than with a web-sys `Request`: that is the form every
 //! polyfill and stand-in accepts.
 
-use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, JsString, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -148,6 +148,12 @@ enum Exchange {
     },
 }
 
+/// The UTF-16 length of a JS string (0 for anything else), read without copying it.
+fn length(text: &JsValue) -> usize {
+    text.dyn_ref::<JsString>()
+        .map_or(0, |text| text.length() as usize)
+}
+
 /// The digits of a `content-length` as `u64::from_str` reads them (an optional `+`), else `None`.
 fn declared_length(value: &str) -> Option<u64> {
     let value = value.trim();
@@ -166,8 +172,8 @@ enum Cut {
 }
 
 /// Reads a body stream, stopping once more than `limit` bytes arrived (the caller then aborts the
-/// request, which errors the stream and drops the connection). Invalid UTF-8 becomes U+FFFD; a
-/// BOM is kept.
+/// request, which errors the stream and drops the connection). Invalid UTF-8 becomes U+FFFD and
+/// a leading BOM is dropped, as `text()` does.
 async fn read_capped(
     stream: &ReadableStream,
     limit: usize,
@@ -196,7 +202,8 @@ async fn read_capped(
             part.copy_to(room);
         }
     }
-    Ok(String::from_utf8_lossy(&bytes).into_owned())
+    let text = String::from_utf8_lossy(&bytes);
+    Ok(text.strip_prefix('\u{feff}').unwrap_or(&text).to_string())
 }
 
 /// One request with the host's `fetch`, aborted after `timeout_ms` (headers and body both).
@@ -271,14 +278,17 @@ async fn exchange(request: &Outgoing<'_>, timeout_ms: u32, limit: usize) -> Exch
     if let Some(declared) = declared.filter(|&declared| declared > limit as u64) {
         return too_big(format!("an answer of {declared} bytes"));
     }
-    // With a declared length one `text()` is cheapest; without one the body is read chunk by
-    // chunk so an endless answer is cut off at the limit. A body that is not the host's
-    // `ReadableStream` (a polyfill's) is read with `text()` too.
+    // With a declared length of the body as it arrives (no `content-encoding`: `fetch` inflates
+    // a compressed one, so its length says nothing of what `text()` would make), one `text()` is
+    // cheapest; otherwise the body is read chunk by chunk, cut off at the limit. A body that is
+    // not the host's `ReadableStream` (a polyfill's) is read with `text()` too.
+    let encoded = header("content-encoding")
+        .is_some_and(|coding| !coding.trim().eq_ignore_ascii_case("identity"));
     let stream = match declared {
-        None => response
+        Some(_) if !encoded => None,
+        _ => response
             .body()
             .and_then(|body| body.dyn_into::<ReadableStream>().ok()),
-        Some(_) => None,
     };
     let body = match stream {
         Some(stream) => match read_capped(&stream, limit, &deadline).await {
@@ -293,6 +303,10 @@ async fn exchange(request: &Outgoing<'_>, timeout_ms: u32, limit: usize) -> Exch
                 Err(error) => return failed(&error, "reading body"),
             };
             match deadline.race(&pending.into()).await {
+                // Measured before it is copied in: where `content-encoding` is hidden (a
+                // cross-origin answer in a browser), a small compressed body can inflate to any
+                // size. A UTF-16 length over the limit is more bytes than the limit.
+                Ok(Some(text)) if length(&text) > limit => return too_big("the answer".into()),
                 Ok(Some(text)) => text.as_string().unwrap_or_default(),
                 Ok(None) => return timed_out(),
                 Err(error) => return failed(&error, "reading body"),
@@ -359,6 +373,18 @@ pub(crate) async fn settle_within(read: &Function, argument: &JsValue, ms: u32) 
         Ok(value) => deadline.race(&value).await,
         Err(error) => Err(error),
     };
+    settled(outcome)
+}
+
+/// `step` (a value or a promise of one) settled within `ms`.
+pub(crate) async fn settle(step: &JsValue, ms: u32) -> Settled {
+    match Deadline::start(ms) {
+        Ok(deadline) => settled(deadline.race(step).await),
+        Err(error) => Settled::Unavailable(format!("setTimeout unavailable: {}", describe(&error))),
+    }
+}
+
+fn settled(outcome: Result<Option<JsValue>, JsValue>) -> Settled {
     match outcome {
         Ok(Some(value)) => Settled::Value(value),
         Ok(None) => Settled::TimedOut,

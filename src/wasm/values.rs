@@ -5,13 +5,34 @@
 //! can express it at all. The measure copies nothing into WebAssembly memory (a string's length is
 //! asked, not the string), so a megabyte config is refused without growing memory, and a cycle,
 //! a `BigInt`, a function or a symbol becomes a typed error instead of a stack overflow or a trap.
+//!
+//! Both read the host's `structuredClone` of the value, not the value: a copy is plain data, read
+//! once, so a getter or a `Proxy` cannot answer the measure one way and serde-wasm-bindgen another,
+//! nor throw while serde-wasm-bindgen reads (its reads are not guarded, and a JS exception thrown
+//! through WebAssembly skips Rust's unwinding and leaks the shadow stack). Every JS call the
+//! measure makes is guarded (`catch`), so a value that cannot be copied is measured as it is,
+//! and refused.
 
-use js_sys::{Array, JsString, Object, Reflect, Symbol};
+use js_sys::{Array, JsString, Reflect, Symbol};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::{ErrorCode, Failure};
+
+#[wasm_bindgen::prelude::wasm_bindgen]
+extern "C" {
+    /// The host's deep copy of plain data (a `DataCloneError` for a function, a symbol or a
+    /// `Proxy`).
+    #[wasm_bindgen(catch, js_name = structuredClone)]
+    fn structured_clone(value: &JsValue) -> Result<JsValue, JsValue>;
+    /// `Array.isArray`, which throws for a revoked `Proxy`.
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+    /// `Object.keys`, which runs a `Proxy`'s `ownKeys` trap.
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
+    fn own_keys(value: &JsValue) -> Result<Array, JsValue>;
+}
 
 /// The deepest nesting read: `serde_json`'s own limit for JSON text. Deeper is a cycle, or no
 /// real config or message.
@@ -97,21 +118,23 @@ fn measure(value: &JsValue, depth: usize, left: &mut usize) -> Result<(), Proble
         ));
     }
     spend(left, 2)?;
-    if Array::is_array(value) {
-        let array: &Array = value.unchecked_ref();
-        for index in 0..array.length() {
+    let unreadable = |_| Problem::NotJson("reading it threw");
+    if is_array(value).map_err(unreadable)? {
+        let count = Reflect::get(value, &JsValue::from_str("length")).map_err(unreadable)?;
+        for index in 0..count.as_f64().unwrap_or_default() as u32 {
             spend(left, 1)?;
-            measure(&array.get(index), depth + 1, left)?;
+            let item = Reflect::get_u32(value, index).map_err(unreadable)?;
+            measure(&item, depth + 1, left)?;
         }
         return Ok(());
     }
     // serde-wasm-bindgen reads a `Map` (and refuses other iterables) where JSON sees `{}`.
-    if Symbol::iterator().js_in(value) {
+    if Reflect::has(value, &Symbol::iterator()).map_err(unreadable)? {
         return Err(Problem::NotJson(
             "it holds a Map, Set or other collection that is not an array",
         ));
     }
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+    for key in own_keys(value).map_err(unreadable)?.iter() {
         // `"key":` and a comma.
         spend(left, length(&key).saturating_add(4))?;
         let item = Reflect::get(value, &key)
@@ -129,8 +152,16 @@ pub(crate) fn from_js(
     code: ErrorCode,
     limit: usize,
 ) -> Result<Value, Unreadable> {
+    let copy = structured_clone(value);
     let mut left = limit;
-    measure(value, 0, &mut left).map_err(|problem| match problem {
+    let measured = match &copy {
+        Ok(copy) => measure(copy, 0, &mut left),
+        // Measured as it is, for the reason; if it passes, it is still no plain data.
+        Err(_) => measure(value, 0, &mut left).and(Err(Problem::NotJson(
+            "it could not be copied as plain data (a Proxy, or nesting far too deep)",
+        ))),
+    };
+    measured.map_err(|problem| match problem {
         Problem::TooBig => Unreadable::TooBig(Failure::new(
             code,
             format!("{what} is too large: its JSON exceeds the limit of {limit} bytes"),
@@ -139,6 +170,6 @@ pub(crate) fn from_js(
             Unreadable::NotJson(Failure::new(code, format!("{what} cannot be read: {why}")))
         }
     })?;
-    serde_wasm_bindgen::from_value(value.clone())
+    serde_wasm_bindgen::from_value(copy.unwrap_or(JsValue::UNDEFINED))
         .map_err(|e| Unreadable::NotJson(Failure::new(code, format!("{what} cannot be read: {e}"))))
 }

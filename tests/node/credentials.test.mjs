@@ -429,6 +429,22 @@ describe('failures', () => {
       assert.ok(error.data.errorDescription.includes('did not answer within'), error.data.errorDescription);
     });
 
+    test('a send that joins a refresh under way waits no longer than its own timeout', async () => {
+      const server = await sts();
+      server.respondNext('hang');
+      // Two tenants of one role source: the first starts the refresh with 5 s, the second joins.
+      const slow = connector.sendMessage(message(), ramRole(server, { timeout: 5000 })).catch((error) => error);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      const started = Date.now();
+      const error = await fails(ramRole(server, { timeout: 300 }), 'general');
+      const waited = Date.now() - started;
+      assert.ok(waited < 2000, `waited ${waited} ms`);
+      assert.match(error.data.errorDescription, /credential refresh this send waited for .* did not finish within 300 ms/);
+      assert.equal(server.requests.length, 1, 'it joined the refresh, it did not start its own');
+      const first = await slow;
+      assert.ok(first instanceof ConnectorError && first.data.errorDescription.includes('did not answer within'), String(first?.data?.errorDescription));
+    });
+
     test('STS answers something other than JSON: invalid_response', async () => {
       const server = await sts();
       server.respondNext({ status: 200, body: '<html>captive portal</html>', contentType: 'text/html' });

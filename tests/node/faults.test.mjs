@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { execFile } from 'node:child_process';
 import http from 'node:http';
 import { promisify } from 'node:util';
+import zlib from 'node:zlib';
 import { after, before, beforeEach, describe, test } from 'node:test';
 
 import { startAliyunServer } from '../support/aliyun-server.mjs';
@@ -486,6 +487,68 @@ describe('many faults in a row leave nothing behind', () => {
   });
 });
 
+describe('hostile values -> typed errors, and the instance lives on', () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+
+  test('a revoked Proxy, a throwing ownKeys trap and a throwing getter, in the data and in the config, 1,000 times: each a ConnectorError; then a normal send and safeParse work', async () => {
+    let thrown = 0;
+    const onUncaught = () => {
+      thrown += 1;
+    };
+    process.on('uncaughtException', onUncaught);
+    try {
+      const hostile = [
+        () => revoked(),
+        () => new Proxy({}, { ownKeys() { throw new Error('ownKeys trap'); } }),
+        () => ({ get code() { throw new Error('getter'); } }),
+      ];
+      for (let i = 0; i < 1000; i += 1) {
+        const value = hostile[i % hostile.length]();
+        const { error } = await expectConnectorError(
+          settlesWithin(connector.sendMessage({ ...message(), payload: value }, makeConfig()), 2000),
+          'invalid_request_parameters',
+        );
+        assert.match(error.data.errorDescription, /^Message data cannot be read: /);
+        const guarded = connector.configGuard.safeParse({ ...makeConfig(), templates: [value] });
+        assert.equal(guarded.success, false);
+        if (i % 100 === 0) await expectConnectorError(connector.sendMessage(message(), hostile[i % 3]()), 'invalid_config');
+      }
+      assert.equal(thrown, 0, 'nothing escaped as an uncaught exception');
+      assert.equal(server.requests.length, 0, 'nothing was sent');
+      assert.equal(connector.configGuard.safeParse(makeConfig()).success, true);
+      await nextSendWorks();
+    } finally {
+      process.off('uncaughtException', onUncaught);
+    }
+  });
+
+  test('a getter that answers differently at each read is read once: a small payload first, then 5,000 levels deep', async () => {
+    const deep = () => {
+      const root = {};
+      let node = root;
+      for (let i = 0; i < 5000; i += 1) node = node.a = {};
+      return root;
+    };
+    let reads = 0;
+    const data = {
+      ...message(),
+      get payload() {
+        reads += 1;
+        return reads === 1 ? { code: '123456' } : deep();
+      },
+    };
+    const result = await connector.sendMessage(data, makeConfig());
+    assert.equal(result.Code, 'OK');
+    assert.equal(reads, 1);
+    assert.equal(JSON.parse(server.requests.at(-1).params.TemplateParam).code, '123456');
+    await nextSendWorks();
+  });
+});
+
 // ---------------------------------------------------------------------------------------------
 // SIZE LIMITS: megabyte inputs must be refused with a clear error before they are processed.
 
@@ -554,6 +617,54 @@ describe('SIZE LIMITS', () => {
     });
     const { before, after } = JSON.parse(stdout);
     assert.ok(after - before < 1 << 20, `wasm memory grew from ${mib(before)} to ${mib(after)}`);
+  });
+
+  test('SIZE LIMIT: a small compressed answer that inflates to 32 MiB is cut off at the limit (gzip and br, honest Content-Length); memory does not grow', async () => {
+    // fetch inflates the body, so its Content-Length (the compressed size, under the limit) says
+    // nothing of what reading it makes. In a fresh process, to read its WebAssembly memory.
+    const inflated = Buffer.alloc(32 << 20, 0x20);
+    const bodies = { gzip: zlib.gzipSync(inflated), br: zlib.brotliCompressSync(inflated) };
+    const bomb = http.createServer((request, response) => {
+      const coding = request.url.includes('br') ? 'br' : 'gzip';
+      request.resume().on('end', () => {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-encoding': coding, 'content-length': bodies[coding].length });
+        response.end(bodies[coding]);
+      });
+    });
+    await new Promise((resolve) => bomb.listen(0, '127.0.0.1', resolve));
+    try {
+      const base = `http://127.0.0.1:${bomb.address().port}`;
+      assert.ok(bodies.gzip.length < 64 << 10 && bodies.br.length < 64 << 10, 'both under the limit as sent');
+      const script = `
+        import createConnector from ${JSON.stringify(new URL('../../pkg/lib/index.js', import.meta.url).href)};
+        import * as glue from ${JSON.stringify(new URL('../../pkg/lib/wasm/aliyun_sms.js', import.meta.url).href)};
+        const connector = await createConnector({ getConfig: async () => ({}) });
+        const memory = () => glue.initSync().memory.buffer.byteLength;
+        const config = ${JSON.stringify(makeConfig({ timeout: 10000 }))};
+        const message = { to: '13012345678', type: 'SignIn', payload: { code: '1' } };
+        const before = memory();
+        const outcomes = [];
+        for (const path of ['/gzip/', '/br/']) {
+          const started = Date.now();
+          const error = await connector.sendMessage(message, { ...config, endpoint: ${JSON.stringify(base)} + path }).then(() => null, (e) => e);
+          outcomes.push({ code: error?.code, description: error?.data?.errorDescription, ms: Date.now() - started });
+        }
+        process.stdout.write(JSON.stringify({ before, after: memory(), outcomes }));
+      `;
+      const { stdout } = await execFileAsync(process.execPath, ['--input-type=module', '-e', script], {
+        maxBuffer: 1 << 20,
+        timeout: NETWORK_BOUND_MS,
+      });
+      const { before, after, outcomes } = JSON.parse(stdout);
+      for (const outcome of outcomes) {
+        assert.equal(outcome.code, 'invalid_response', JSON.stringify(outcome));
+        assert.match(outcome.description, /exceeds the \d+-byte limit/);
+        assert.ok(outcome.ms < 5000, JSON.stringify(outcome));
+      }
+      assert.ok(after - before < 1 << 20, `wasm memory grew from ${mib(before)} to ${mib(after)}`);
+    } finally {
+      await new Promise((resolve) => bomb.close(resolve));
+    }
   });
 
   test('SIZE LIMIT: a well-formed OK answer of 8 MiB is invalid_response, not a success', async () => {
