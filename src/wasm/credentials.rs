@@ -12,7 +12,7 @@ use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, JsFuture};
+use wasm_bindgen_futures::future_to_promise;
 
 use super::http::{settle, settle_within, Settled};
 use super::{fetch_text, now_ms, random_nonce, Outgoing};
@@ -90,27 +90,11 @@ pub(crate) async fn signer(config: &Config) -> Result<Signer<'_>, Failure> {
         return Ok(Signer::Fixed(fixed));
     }
     let source = &config.credentials;
-    let pending = match find(source) {
+    let (pending, wait_ms) = match find(source) {
         Found::Ready(temporary) => return Ok(Signer::Temporary(temporary)),
         // A refresh another send started runs under that send's timeout: this one waits no
         // longer than its own.
-        Found::Wait(pending) => {
-            match settle(&pending.promise, config.timeout_ms).await {
-                Settled::TimedOut => {
-                    return Err(Failure::new(
-                        ErrorCode::General,
-                        format!(
-                            "The credential refresh this send waited for (started by an earlier \
-                             send) did not finish within {} ms",
-                            config.timeout_ms
-                        ),
-                    ))
-                }
-                Settled::Unavailable(why) => return Err(Failure::new(ErrorCode::General, why)),
-                Settled::Value(_) | Settled::Threw(_) => {}
-            }
-            pending
-        }
+        Found::Wait(pending) => (pending, config.timeout_ms),
         Found::Start => {
             let pending = start(source.clone(), config.signature_version, config.timeout_ms);
             with_entry(source, |entry| {
@@ -119,11 +103,23 @@ pub(crate) async fn signer(config: &Config) -> Result<Signer<'_>, Failure> {
                     entry.pending = Some(pending.clone());
                 }
             });
-            pending
+            // The refresh bounds each of its steps (two at most) by the timeout itself.
+            (pending, config.timeout_ms.saturating_mul(3))
         }
     };
     // The promise only ever resolves; the outcome is in the cell.
-    let _ = JsFuture::from(pending.promise.clone()).await;
+    match settle(&pending.promise, wait_ms).await {
+        Settled::TimedOut => {
+            return Err(Failure::new(
+                ErrorCode::General,
+                format!(
+                "The credential refresh this send waited for did not finish within {wait_ms} ms"
+            ),
+            ))
+        }
+        Settled::Unavailable(why) => return Err(Failure::new(ErrorCode::General, why)),
+        Settled::Value(_) | Settled::Threw(_) => {}
+    }
     let outcome = pending.outcome.borrow().clone();
     outcome
         .unwrap_or_else(|| {

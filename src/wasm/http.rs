@@ -363,29 +363,21 @@ pub(crate) enum Settled {
 
 /// `read(argument)` (a value or a promise of one) settled within `ms`.
 pub(crate) async fn settle_within(read: &Function, argument: &JsValue, ms: u32) -> Settled {
+    match read.call1(&JsValue::UNDEFINED, argument) {
+        Ok(value) => settle(&value, ms).await,
+        Err(error) => Settled::Threw(describe(&error)),
+    }
+}
+
+/// `step` (a value or a promise of one) settled within `ms`.
+pub(crate) async fn settle(step: &JsValue, ms: u32) -> Settled {
     let deadline = match Deadline::start(ms) {
         Ok(deadline) => deadline,
         Err(error) => {
             return Settled::Unavailable(format!("setTimeout unavailable: {}", describe(&error)))
         }
     };
-    let outcome = match read.call1(&JsValue::UNDEFINED, argument) {
-        Ok(value) => deadline.race(&value).await,
-        Err(error) => Err(error),
-    };
-    settled(outcome)
-}
-
-/// `step` (a value or a promise of one) settled within `ms`.
-pub(crate) async fn settle(step: &JsValue, ms: u32) -> Settled {
-    match Deadline::start(ms) {
-        Ok(deadline) => settled(deadline.race(step).await),
-        Err(error) => Settled::Unavailable(format!("setTimeout unavailable: {}", describe(&error))),
-    }
-}
-
-fn settled(outcome: Result<Option<JsValue>, JsValue>) -> Settled {
-    match outcome {
+    match deadline.race(step).await {
         Ok(Some(value)) => Settled::Value(value),
         Ok(None) => Settled::TimedOut,
         Err(error) => Settled::Threw(describe(&error)),

@@ -8,12 +8,11 @@
 //!
 //! Both read the host's `structuredClone` of the value, not the value: a copy is plain data, read
 //! once, so a getter or a `Proxy` cannot answer the measure one way and serde-wasm-bindgen another,
-//! nor throw while serde-wasm-bindgen reads (its reads are not guarded, and a JS exception thrown
-//! through WebAssembly skips Rust's unwinding and leaks the shadow stack). Every JS call the
-//! measure makes is guarded (`catch`), so a value that cannot be copied is measured as it is,
-//! and refused.
+//! nor throw while either reads (neither guards its JS calls, and a JS exception thrown through
+//! WebAssembly skips Rust's unwinding and leaks the shadow stack). A value the host cannot copy (a
+//! function, a symbol, a `Proxy`, a getter that throws) is refused without reading it.
 
-use js_sys::{Array, JsString, Reflect, Symbol};
+use js_sys::{Array, JsString, Object, Reflect, Symbol};
 use serde::Serialize;
 use serde_json::Value;
 use wasm_bindgen::{JsCast, JsValue};
@@ -23,15 +22,9 @@ use crate::error::{ErrorCode, Failure};
 #[wasm_bindgen::prelude::wasm_bindgen]
 extern "C" {
     /// The host's deep copy of plain data (a `DataCloneError` for a function, a symbol or a
-    /// `Proxy`).
+    /// `Proxy`; what a getter throws).
     #[wasm_bindgen(catch, js_name = structuredClone)]
     fn structured_clone(value: &JsValue) -> Result<JsValue, JsValue>;
-    /// `Array.isArray`, which throws for a revoked `Proxy`.
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-    /// `Object.keys`, which runs a `Proxy`'s `ownKeys` trap.
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = keys)]
-    fn own_keys(value: &JsValue) -> Result<Array, JsValue>;
 }
 
 /// The deepest nesting read: `serde_json`'s own limit for JSON text. Deeper is a cycle, or no
@@ -98,17 +91,10 @@ fn measure(value: &JsValue, depth: usize, left: &mut usize) -> Result<(), Proble
             spend(left, 4)
         } else if value.as_f64().is_some() {
             spend(left, 1)
-        } else if value.is_bigint() {
+        } else {
+            // A copy holds no function or symbol: what is left is a `BigInt`.
             Err(Problem::NotJson(
                 "it holds a BigInt, which JSON cannot express",
-            ))
-        } else if value.is_function() {
-            Err(Problem::NotJson(
-                "it holds a function, which JSON cannot express",
-            ))
-        } else {
-            Err(Problem::NotJson(
-                "it holds a symbol, which JSON cannot express",
             ))
         };
     }
@@ -118,23 +104,21 @@ fn measure(value: &JsValue, depth: usize, left: &mut usize) -> Result<(), Proble
         ));
     }
     spend(left, 2)?;
-    let unreadable = |_| Problem::NotJson("reading it threw");
-    if is_array(value).map_err(unreadable)? {
-        let count = Reflect::get(value, &JsValue::from_str("length")).map_err(unreadable)?;
-        for index in 0..count.as_f64().unwrap_or_default() as u32 {
+    if Array::is_array(value) {
+        let array: &Array = value.unchecked_ref();
+        for index in 0..array.length() {
             spend(left, 1)?;
-            let item = Reflect::get_u32(value, index).map_err(unreadable)?;
-            measure(&item, depth + 1, left)?;
+            measure(&array.get(index), depth + 1, left)?;
         }
         return Ok(());
     }
     // serde-wasm-bindgen reads a `Map` (and refuses other iterables) where JSON sees `{}`.
-    if Reflect::has(value, &Symbol::iterator()).map_err(unreadable)? {
+    if Symbol::iterator().js_in(value) {
         return Err(Problem::NotJson(
             "it holds a Map, Set or other collection that is not an array",
         ));
     }
-    for key in own_keys(value).map_err(unreadable)?.iter() {
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         // `"key":` and a comma.
         spend(left, length(&key).saturating_add(4))?;
         let item = Reflect::get(value, &key)
@@ -156,10 +140,10 @@ pub(crate) fn from_js(
     let mut left = limit;
     let measured = match &copy {
         Ok(copy) => measure(copy, 0, &mut left),
-        // Measured as it is, for the reason; if it passes, it is still no plain data.
-        Err(_) => measure(value, 0, &mut left).and(Err(Problem::NotJson(
-            "it could not be copied as plain data (a Proxy, or nesting far too deep)",
-        ))),
+        Err(_) => Err(Problem::NotJson(
+            "it holds something that cannot be copied as plain data (a function, a symbol, a \
+             Proxy, a property that throws when read, or nesting far too deep)",
+        )),
     };
     measured.map_err(|problem| match problem {
         Problem::TooBig => Unreadable::TooBig(Failure::new(
