@@ -92,9 +92,11 @@ pub(crate) async fn signer(config: &Config) -> Result<Signer<'_>, Failure> {
     let source = &config.credentials;
     let (pending, wait_ms) = match find(source) {
         Found::Ready(temporary) => return Ok(Signer::Temporary(temporary)),
-        // A refresh another send started runs under that send's timeout: this one waits no
-        // longer than its own.
-        Found::Wait(pending) => (pending, config.timeout_ms),
+        // A refresh another send started runs under that send's timeout. This one waits at most
+        // what its own refresh could take, so a refresh's own outcome (its step's failure) reaches
+        // every send of the same timeout that waits for it, even those that joined before it
+        // started its timer.
+        Found::Wait(pending) => (pending, config.timeout_ms.saturating_mul(3)),
         Found::Start => {
             let pending = start(source.clone(), config.signature_version, config.timeout_ms);
             with_entry(source, |entry| {

@@ -429,7 +429,7 @@ describe('failures', () => {
       assert.ok(error.data.errorDescription.includes('did not answer within'), error.data.errorDescription);
     });
 
-    test('a send that joins a refresh under way waits no longer than its own timeout', async () => {
+    test('a send that joins a refresh under way waits no longer than its own refresh could (3 x its timeout)', async () => {
       const server = await sts();
       server.respondNext('hang');
       // Two tenants of one role source: the first starts the refresh with 5 s, the second joins.
@@ -439,7 +439,7 @@ describe('failures', () => {
       const error = await fails(ramRole(server, { timeout: 300 }), 'general');
       const waited = Date.now() - started;
       assert.ok(waited < 2000, `waited ${waited} ms`);
-      assert.match(error.data.errorDescription, /credential refresh this send waited for did not finish within 300 ms/);
+      assert.match(error.data.errorDescription, /credential refresh this send waited for did not finish within 900 ms/);
       assert.equal(server.requests.length, 1, 'it joined the refresh, it did not start its own');
       const first = await slow;
       assert.ok(first instanceof ConnectorError && first.data.errorDescription.includes('did not answer within'), String(first?.data?.errorDescription));
