@@ -90,13 +90,9 @@ pub(crate) async fn signer(config: &Config) -> Result<Signer<'_>, Failure> {
         return Ok(Signer::Fixed(fixed));
     }
     let source = &config.credentials;
-    let (pending, wait_ms) = match find(source) {
+    let pending = match find(source) {
         Found::Ready(temporary) => return Ok(Signer::Temporary(temporary)),
-        // A refresh another send started runs under that send's timeout. This one waits at most
-        // what its own refresh could take, so a refresh's own outcome (its step's failure) reaches
-        // every send of the same timeout that waits for it, even those that joined before it
-        // started its timer.
-        Found::Wait(pending) => (pending, config.timeout_ms.saturating_mul(3)),
+        Found::Wait(pending) => pending,
         Found::Start => {
             let pending = start(source.clone(), config.signature_version, config.timeout_ms);
             with_entry(source, |entry| {
@@ -105,11 +101,15 @@ pub(crate) async fn signer(config: &Config) -> Result<Signer<'_>, Failure> {
                     entry.pending = Some(pending.clone());
                 }
             });
-            // The refresh bounds each of its steps (two at most) by the timeout itself.
-            (pending, config.timeout_ms.saturating_mul(3))
+            pending
         }
     };
-    // The promise only ever resolves; the outcome is in the cell.
+    // The refresh bounds each of its steps (two at most) by its starter's timeout. A send waits
+    // at most what its own refresh could take: no longer than its own timeout allows when it
+    // joined one with a longer timeout, and long enough that a refresh's own outcome (its step's
+    // failure) reaches every send of the same timeout, even one that joined before the refresh
+    // started its timer. The promise only ever resolves; the outcome is in the cell.
+    let wait_ms = config.timeout_ms.saturating_mul(3);
     match settle(&pending.promise, wait_ms).await {
         Settled::TimedOut => {
             return Err(Failure::new(

@@ -8,7 +8,7 @@
 //! called as `fetch(url, init)` rather than with a web-sys `Request`: that is the form every
 //! polyfill and stand-in accepts.
 
-use js_sys::{Array, Function, JsString, Object, Promise, Reflect, Uint8Array};
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
@@ -17,6 +17,7 @@ use web_sys::{
     RequestRedirect, Response,
 };
 
+use super::values::length;
 use crate::error::{ErrorCode, Failure};
 use crate::limits::MAX_RESPONSE_BYTES;
 
@@ -146,12 +147,6 @@ enum Exchange {
         stage: &'static str,
         detail: String,
     },
-}
-
-/// The UTF-16 length of a JS string (0 for anything else), read without copying it.
-fn length(text: &JsValue) -> usize {
-    text.dyn_ref::<JsString>()
-        .map_or(0, |text| text.length() as usize)
 }
 
 /// The digits of a `content-length` as `u64::from_str` reads them (an optional `+`), else `None`.
@@ -306,7 +301,9 @@ async fn exchange(request: &Outgoing<'_>, timeout_ms: u32, limit: usize) -> Exch
                 // Measured before it is copied in: where `content-encoding` is hidden (a
                 // cross-origin answer in a browser), a small compressed body can inflate to any
                 // size. A UTF-16 length over the limit is more bytes than the limit.
-                Ok(Some(text)) if length(&text) > limit => return too_big("the answer".into()),
+                Ok(Some(text)) if text.is_string() && length(&text) > limit => {
+                    return too_big("the answer".into())
+                }
                 Ok(Some(text)) => text.as_string().unwrap_or_default(),
                 Ok(None) => return timed_out(),
                 Err(error) => return failed(&error, "reading body"),

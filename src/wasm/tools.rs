@@ -308,7 +308,7 @@ async fn status(config: &Config, query: &JsValue, redactor: &Redactor) -> Result
     let overseas = config.overseas.as_ref();
     let overseas = overseas.filter(|_| route == Some(Route::Overseas));
     let (call, parse, api, target): (Call<'_>, ParseDetails, MainlandApi, Target<'_>) =
-        match overseas.map(|overseas| overseas.api) {
+        match overseas {
             // A code sent with SendSmsVerifyCode is on record at the Message Authentication Service.
             None if config.api == MainlandApi::SendSmsVerifyCode => (
                 dypns_query_send_details::call(&query),
@@ -322,13 +322,13 @@ async fn status(config: &Config, query: &JsValue, redactor: &Redactor) -> Result
                 config.api,
                 config.target(),
             ),
-            Some(Api::SendSms) => (
+            Some(overseas) if overseas.api == Api::SendSms => (
                 query.call(),
                 query_send_details::parse,
                 MainlandApi::SendSms,
-                overseas.map_or(config.target(), OverseasRoute::target),
+                overseas.target(),
             ),
-            Some(Api::SendMessageToGlobe) => {
+            Some(_) => {
                 return Err(route::tag_failure(
                     bad(GLOBE_HAS_NO_BIZ_ID),
                     route,

@@ -73,7 +73,7 @@ fn spend(left: &mut usize, bytes: usize) -> Result<(), Problem> {
 }
 
 /// The UTF-16 length of a JS string: at most its UTF-8 size, read without copying it.
-fn length(text: &JsValue) -> usize {
+pub(super) fn length(text: &JsValue) -> usize {
     text.unchecked_ref::<JsString>().length() as usize
 }
 
